@@ -1,0 +1,111 @@
+"""HAI — the helpdesk of HAI-DJPb. ``create_app`` builds the Flask application."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from flask import Flask, session
+from flask_login import current_user
+
+from hai.config import BaseConfig, config_from_env
+from hai.extensions import csrf, db, login_manager, migrate
+
+MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
+
+
+def create_app(config: type[BaseConfig] | dict | None = None) -> Flask:
+    app = Flask(__name__, instance_relative_config=False)
+    cfg = config if isinstance(config, type) else config_from_env()
+    app.config.from_object(cfg)
+    if isinstance(config, dict):
+        app.config.update(config)
+    app.instance_path = str(Path(app.config["INSTANCE_PATH"]))
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    Path(app.config["UPLOAD_FOLDER"]).mkdir(parents=True, exist_ok=True)
+
+    _configure_logging(app)
+    _init_extensions(app)
+    _register_blueprints(app)
+    _register_web(app)
+    from hai.cli import register_cli
+
+    register_cli(app)
+    return app
+
+
+def _configure_logging(app: Flask) -> None:
+    if not app.debug and not app.testing:
+        logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+
+
+def _init_extensions(app: Flask) -> None:
+    from hai.auth.passwords import use_fast_hashing
+
+    use_fast_hashing(bool(app.config.get("PASSWORD_HASH_FAST")))
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(MIGRATIONS_DIR), render_as_batch=True)
+    csrf.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = "Silakan masuk terlebih dahulu."
+    login_manager.login_message_category = "info"
+    login_manager.session_protection = None  # the server-side session row does this job
+
+    from hai.db_setup import configure_engine_events
+
+    with app.app_context():
+        configure_engine_events(db.engine)
+
+    from hai import models  # noqa: F401  (register every table)
+    from hai.auth.sessions import resolve_session
+    from hai.db_types import utcnow
+
+    @login_manager.user_loader
+    def load_user(user_id: str):
+        user = resolve_session(
+            session.get("sid"),
+            user_id,
+            now=utcnow(),
+            idle_timeout=app.config["SESSION_IDLE_TIMEOUT"],
+            absolute_timeout=app.config["SESSION_ABSOLUTE_TIMEOUT"],
+        )
+        # The session row may have been touched or ended; this runs before the
+        # view does any work, so the commit holds nothing else.
+        if db.session.dirty:
+            db.session.commit()
+        return user
+
+
+def _register_blueprints(app: Flask) -> None:
+    from hai.audit.views import bp as audit_bp
+    from hai.auth.views import bp as auth_bp
+    from hai.catalog.views import bp as catalog_bp
+    from hai.home.views import bp as home_bp
+    from hai.org.views import bp as org_bp
+
+    for bp in (home_bp, auth_bp, catalog_bp, org_bp, audit_bp):
+        app.register_blueprint(bp)
+
+
+def _register_web(app: Flask) -> None:
+    from hai.auth.permissions import Capability
+    from hai.web.errors import register_error_handlers
+    from hai.web.htmx import add_vary, is_htmx
+    from hai.web.nav import navigation_for
+    from hai.web.security import register_security_headers
+    from hai.web.timefmt import format_date, format_datetime
+
+    register_error_handlers(app)
+    register_security_headers(app)
+    app.after_request(add_vary)
+    app.jinja_env.filters["tanggal"] = format_date
+    app.jinja_env.filters["waktu"] = format_datetime
+
+    @app.context_processor
+    def globals_for_templates():
+        return {
+            "Capability": Capability,
+            "is_htmx": is_htmx(),
+            "navigation": navigation_for(current_user) if current_user.is_authenticated else [],
+        }

@@ -1,0 +1,252 @@
+"""Account state changes. Every function takes the actor and the time explicitly."""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import func, select
+
+from hai.audit.services import record
+from hai.auth import sessions
+from hai.auth.models import User, UserRole
+from hai.auth.passwords import burn_time, hash_password, password_problem, verify_password
+from hai.auth.roles import Role
+from hai.auth.throttle import ThrottlePolicy, is_throttled, record_attempt
+from hai.extensions import db
+
+
+class AccountError(ValueError):
+    """A rule refused the change; ``field`` names the form field it concerns."""
+
+    def __init__(self, message: str, field: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+def normalise_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def find_user_by_email(email: str) -> User | None:
+    return db.session.scalar(select(User).where(User.email == normalise_email(email)))
+
+
+def _check_roles(roles: Iterable[Role], user_type: int | None) -> frozenset[Role]:
+    roles = frozenset(roles)
+    if not roles:
+        raise AccountError("Pilih minimal satu peran.", "roles")
+    if Role.PENGGUNA in roles and user_type is None:
+        raise AccountError("Pengguna layanan wajib memiliki jenis pengguna (1–11).", "user_type")
+    if user_type is not None and not 1 <= user_type <= 11:
+        raise AccountError("Jenis pengguna harus 1 sampai 11.", "user_type")
+    return roles
+
+
+def create_user(
+    *,
+    email: str,
+    name: str,
+    password: str,
+    roles: Iterable[Role],
+    now: datetime,
+    actor: User | None,
+    actor_label: str = "",
+    unit_id: int | None = None,
+    user_type: int | None = None,
+    phone: str = "",
+    position: str = "",
+    is_demo: bool = False,
+    ip: str = "",
+) -> User:
+    email = normalise_email(email)
+    name = name.strip()
+    if not email or "@" not in email:
+        raise AccountError("Alamat email tidak valid.", "email")
+    if not name:
+        raise AccountError("Nama wajib diisi.", "name")
+    if find_user_by_email(email) is not None:
+        raise AccountError("Alamat email sudah terdaftar.", "email")
+    role_set = _check_roles(roles, user_type)
+    problem = password_problem(password, email=email, name=name)
+    if problem:
+        raise AccountError(problem, "password")
+    user = User(
+        email=email,
+        name=name,
+        password_hash=hash_password(password),
+        unit_id=unit_id,
+        user_type=user_type,
+        phone=phone.strip(),
+        position=position.strip(),
+        is_demo=is_demo,
+        created_at=now,
+        password_changed_at=now,
+    )
+    user.role_rows = [UserRole(role=r) for r in sorted(role_set, key=list(Role).index)]
+    db.session.add(user)
+    db.session.flush()
+    record(
+        "user.created",
+        now=now,
+        actor=actor,
+        actor_label=actor_label,
+        target=user,
+        ip=ip,
+        email=email,
+        roles=sorted(r.value for r in role_set),
+    )
+    return user
+
+
+def update_user(
+    user: User,
+    *,
+    name: str,
+    roles: Iterable[Role],
+    unit_id: int | None,
+    user_type: int | None,
+    phone: str,
+    position: str,
+    is_active: bool,
+    now: datetime,
+    actor: User,
+    ip: str = "",
+) -> User:
+    role_set = _check_roles(roles, user_type)
+    if user.id == actor.id and Role.ADMIN not in role_set:
+        raise AccountError("Anda tidak dapat mencabut peran Administrator milik sendiri.", "roles")
+    if user.id == actor.id and not is_active:
+        raise AccountError("Anda tidak dapat menonaktifkan akun sendiri.", "is_active")
+    if Role.ADMIN in user.roles and (Role.ADMIN not in role_set or not is_active):
+        _ensure_another_admin(user)
+    if not name.strip():
+        raise AccountError("Nama wajib diisi.", "name")
+    before_roles = sorted(r.value for r in user.roles)
+    changes: dict = {}
+    if before_roles != sorted(r.value for r in role_set):
+        changes["roles"] = {"from": before_roles, "to": sorted(r.value for r in role_set)}
+        keep = {row.role: row for row in user.role_rows if row.role in role_set}
+        user.role_rows = [keep.get(r) or UserRole(role=r) for r in sorted(role_set, key=list(Role).index)]
+    for field, value in (
+        ("name", name.strip()),
+        ("unit_id", unit_id),
+        ("user_type", user_type),
+        ("phone", phone.strip()),
+        ("position", position.strip()),
+    ):
+        if getattr(user, field) != value:
+            changes[field] = {"from": getattr(user, field), "to": value}
+            setattr(user, field, value)
+    if user.is_active != is_active:
+        changes["is_active"] = {"from": user.is_active, "to": is_active}
+        user.is_active = is_active
+        if not is_active:
+            sessions.end_all_sessions(user, now=now, reason="account_disabled")
+    db.session.flush()
+    if changes:
+        record("user.updated", now=now, actor=actor, target=user, ip=ip, changes=changes)
+    return user
+
+
+def _ensure_another_admin(user: User) -> None:
+    others = db.session.scalar(
+        select(func.count())
+        .select_from(UserRole)
+        .join(User)
+        .where(UserRole.role == Role.ADMIN, User.id != user.id, User.is_active.is_(True))
+    )
+    if not others:
+        raise AccountError("Harus tetap ada minimal satu Administrator aktif.", "roles")
+
+
+def change_password(
+    user: User, *, current: str, new: str, now: datetime, ip: str = ""
+) -> None:
+    """Change one's own password; every session of the user ends."""
+    if not verify_password(user.password_hash, current):
+        record("auth.password_change_failed", now=now, actor=user, target=user, ip=ip)
+        raise AccountError("Kata sandi saat ini salah.", "current_password")
+    if current == new:
+        raise AccountError("Kata sandi baru harus berbeda dari yang lama.", "new_password")
+    problem = password_problem(new, email=user.email, name=user.name)
+    if problem:
+        raise AccountError(problem, "new_password")
+    user.password_hash = hash_password(new)
+    user.password_changed_at = now
+    ended = sessions.end_all_sessions(user, now=now, reason="password_changed")
+    db.session.flush()
+    record("auth.password_changed", now=now, actor=user, target=user, ip=ip, sessions_ended=ended)
+
+
+def reset_password(user: User, *, new: str, now: datetime, actor: User, ip: str = "") -> None:
+    """An administrator sets a new password; the user's sessions end."""
+    problem = password_problem(new, email=user.email, name=user.name)
+    if problem:
+        raise AccountError(problem, "password")
+    user.password_hash = hash_password(new)
+    user.password_changed_at = now
+    ended = sessions.end_all_sessions(user, now=now, reason="password_reset")
+    db.session.flush()
+    record("user.password_reset", now=now, actor=actor, target=user, ip=ip, sessions_ended=ended)
+
+
+class LoginOutcome(enum.Enum):
+    OK = "ok"
+    BAD_CREDENTIALS = "bad_credentials"
+    THROTTLED = "throttled"
+    DISABLED = "disabled"
+    DEMO_REFUSED = "demo_refused"
+
+
+@dataclass
+class LoginResult:
+    outcome: LoginOutcome
+    user: User | None = None
+    token: str | None = None
+
+
+def authenticate(
+    email: str,
+    password: str,
+    *,
+    now: datetime,
+    ip: str,
+    user_agent: str,
+    policy: ThrottlePolicy,
+    allow_demo: bool,
+) -> LoginResult:
+    """Check credentials under the throttle; on success start a server-side session."""
+    email = normalise_email(email)
+    if is_throttled(email, ip, now=now, policy=policy):
+        record("auth.login_throttled", now=now, actor_label=email, ip=ip)
+        return LoginResult(LoginOutcome.THROTTLED)
+    user = find_user_by_email(email)
+    if user is None:
+        burn_time(password)
+        ok = False
+    else:
+        ok = verify_password(user.password_hash, password)
+    record_attempt(email, ip, now=now, succeeded=ok)
+    if not ok:
+        record("auth.login_failed", now=now, actor_label=email, ip=ip)
+        return LoginResult(LoginOutcome.BAD_CREDENTIALS)
+    assert user is not None
+    if not user.is_active:
+        record("auth.login_refused_disabled", now=now, actor=user, ip=ip)
+        return LoginResult(LoginOutcome.DISABLED)
+    if user.is_demo and not allow_demo:
+        record("auth.login_refused_demo", now=now, actor=user, ip=ip)
+        return LoginResult(LoginOutcome.DEMO_REFUSED)
+    token = sessions.start_session(user, now=now, ip=ip, user_agent=user_agent)
+    user.last_login_at = now
+    record("auth.login", now=now, actor=user, ip=ip)
+    return LoginResult(LoginOutcome.OK, user=user, token=token)
+
+
+def logout(user: User, token: str | None, *, now: datetime, ip: str = "") -> None:
+    sessions.end_session(token, now=now, reason="logout")
+    record("auth.logout", now=now, actor=user, ip=ip)

@@ -1,0 +1,55 @@
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import DateField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, NumberRange, Optional
+
+from hai.auth.forms import MultiCheckboxField
+from hai.catalog.user_types import USER_TYPES
+
+REQUIRED = "Wajib diisi."
+NORM = [Optional(), NumberRange(min=1, max=2000, message="Antara 1 dan 2000 jam kerja, atau kosong.")]
+
+
+class DraftForm(FlaskForm):
+    code = StringField("Kode versi baru", validators=[DataRequired(REQUIRED), Length(max=32)])
+    title = StringField("Judul", validators=[DataRequired(REQUIRED), Length(max=200)])
+
+
+class VersionInfoForm(FlaskForm):
+    title = StringField("Judul", validators=[DataRequired(REQUIRED), Length(max=200)])
+    notes = TextAreaField("Catatan perubahan", validators=[Optional(), Length(max=5000)])
+
+
+class ActivateForm(FlaskForm):
+    effective_from = DateField(
+        "Berlaku mulai tanggal", validators=[DataRequired("Tanggal berlaku wajib diisi.")]
+    )
+
+
+class ServiceForm(FlaskForm):
+    code = StringField("Kode layanan", validators=[DataRequired(REQUIRED), Length(max=32)])
+    name = StringField("Nama layanan", validators=[DataRequired(REQUIRED), Length(max=300)])
+    definition = TextAreaField("Definisi", validators=[Optional(), Length(max=5000)])
+    audience = StringField("Pengguna (uraian)", validators=[Optional(), Length(max=200)])
+    responsible_unit_name = StringField("Penanggung jawab", validators=[Optional(), Length(max=200)])
+    responsible_unit_id = SelectField("Unit penanggung jawab")
+    norm_hours = IntegerField("Norma waktu (jam kerja)", validators=NORM)
+    norm_text = StringField("Norma waktu (uraian)", validators=[Optional(), Length(max=100)])
+    access = MultiCheckboxField("Jenis pengguna yang berhak", coerce=int)
+
+    def __init__(self, *args, unit_choices=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.access.choices = [(n, f"{n}. {label}") for n, label in USER_TYPES.items()]
+        self.responsible_unit_id.choices = [("", "— tidak ditetapkan —")] + list(unit_choices)
+
+
+class ScopeForm(FlaskForm):
+    code = StringField("Kode", validators=[DataRequired(REQUIRED), Length(max=40)])
+    name = StringField("Nama ruang lingkup", validators=[DataRequired(REQUIRED), Length(max=500)])
+    norm_hours = IntegerField("Norma (jam kerja)", validators=NORM)
+    parent_id = SelectField("Induk", validators=[Optional()])
+
+    def __init__(self, *args, parent_choices=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.parent_id.choices = [("", "— tingkat pertama —")] + list(parent_choices)

@@ -1,0 +1,115 @@
+"""The `flask --app wsgi hai …` commands."""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+
+import click
+from flask import Flask, current_app
+from flask.cli import AppGroup
+
+from hai.db_types import utcnow
+from hai.extensions import db
+
+hai_cli = AppGroup("hai", help="Perintah administrasi HAI.")
+
+
+@hai_cli.command("create-user")
+@click.option("--email", required=True)
+@click.option("--name", required=True)
+@click.option("--role", "roles", multiple=True, required=True,
+              help="Kode peran; boleh diulang. Contoh: admin, agen_l1, pengguna.")
+@click.option("--unit", "unit_code", default="", help="Kode unit organisasi, mis. DIT-SITP.")
+@click.option("--user-type", type=click.IntRange(1, 11), default=None,
+              help="Jenis pengguna katalog (1–11), wajib untuk peran pengguna.")
+def create_user_command(email, name, roles, unit_code, user_type):
+    """Create an account (the first administrator in production, for instance)."""
+    from sqlalchemy import select
+
+    from hai.auth.roles import Role
+    from hai.auth.services import AccountError, create_user
+    from hai.org.models import OrgUnit
+
+    try:
+        role_set = [Role.from_code(code) for code in roles]
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--role") from None
+    unit_id = None
+    if unit_code:
+        unit = db.session.scalar(select(OrgUnit).where(OrgUnit.code == unit_code.upper()))
+        if unit is None:
+            raise click.BadParameter(f"unknown unit code {unit_code!r}", param_hint="--unit")
+        unit_id = unit.id
+    password = os.environ.get("HAI_NEW_PASSWORD")
+    if not password:
+        if not sys.stdin.isatty():
+            raise click.UsageError("set HAI_NEW_PASSWORD or run in a terminal to be prompted")
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    try:
+        user = create_user(
+            email=email, name=name, password=password, roles=role_set,
+            unit_id=unit_id, user_type=user_type, now=utcnow(), actor=None,
+            actor_label="cli",
+        )
+    except AccountError as exc:
+        db.session.rollback()
+        raise click.ClickException(f"{exc.field or 'user'}: {exc.message}") from None
+    db.session.commit()
+    click.echo(f"created user {user.email} with roles {', '.join(r.value for r in user.sorted_roles())}")
+
+
+@hai_cli.command("seed")
+def seed_command():
+    """Load reference data: units, channels, both seed catalog versions (idempotent)."""
+    from hai.catalog.services import load_channels, load_seed_catalog
+    from hai.org.seed import load_units
+
+    now = utcnow()
+    units = load_units()
+    channels = load_channels()
+    versions = load_seed_catalog(now=now)
+    db.session.commit()
+    click.echo(f"units added: {units}; channels added: {channels}; "
+               f"catalog versions loaded: {', '.join(versions) or 'none (already there)'}")
+
+
+@hai_cli.command("demo")
+def demo_command():
+    """Create one demo user per role and print their credentials."""
+    from hai.demo import DEMO_PASSWORD, DEMO_USERS, load_demo_users
+
+    if not current_app.config["ALLOW_DEMO_USERS"]:
+        raise click.ClickException("demo users are refused when HAI_ENV=production")
+    created = load_demo_users(now=utcnow())
+    db.session.commit()
+    click.echo(f"demo users created: {len(created)}")
+    click.echo(f"Demo accounts (password for all: {DEMO_PASSWORD}):")
+    for demo in DEMO_USERS:
+        click.echo(f"  {demo.role.label:<40} {demo.email}")
+
+
+@hai_cli.command("scheduler")
+@click.option("--once", is_flag=True, help="Run every job once now, then exit.")
+def scheduler_command(once):
+    """Run the job scheduler in this process."""
+    from hai.scheduler import acquire_leadership, build_scheduler, jobs, run_job
+
+    app = current_app._get_current_object()
+    if once:
+        for job in jobs():
+            result = run_job(app, job)
+            click.echo(f"{job.id}: {result!r}")
+        return
+    lock = acquire_leadership(app)
+    while lock is None:
+        click.echo("another scheduler holds the lock; waiting", err=True)
+        time.sleep(30)
+        lock = acquire_leadership(app)
+    click.echo("scheduler started")
+    build_scheduler(app).start()
+
+
+def register_cli(app: Flask) -> None:
+    app.cli.add_command(hai_cli)

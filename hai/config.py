@@ -1,0 +1,94 @@
+"""Configuration from HAI_* environment variables.
+
+``HAI_ENV`` picks the class: ``development`` (default), ``testing`` or ``production``.
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import timedelta
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_INSTANCE = PROJECT_ROOT / "instance"
+
+
+class ConfigError(RuntimeError):
+    """Raised when the environment cannot give a safe configuration."""
+
+
+def _instance_path() -> Path:
+    return Path(os.environ.get("HAI_INSTANCE_PATH", DEFAULT_INSTANCE)).resolve()
+
+
+def _database_url(instance: Path) -> str:
+    return os.environ.get("HAI_DATABASE_URL") or f"sqlite:///{instance / 'hai.db'}"
+
+
+class BaseConfig:
+    ENV_NAME = "base"
+    INSTANCE_PATH = _instance_path()
+    SQLALCHEMY_DATABASE_URI = _database_url(INSTANCE_PATH)
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
+    SECRET_KEY = os.environ.get("SECRET_KEY", "dev-only-not-secret")
+    UPLOAD_FOLDER = str(INSTANCE_PATH / "uploads")
+    MAX_CONTENT_LENGTH = 16 * 1024 * 1024
+    WTF_CSRF_ENABLED = True
+    WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the (server-checked) session
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = False
+    SESSION_COOKIE_NAME = "hai_session"
+    # Server-side session limits (hai.auth.sessions).
+    SESSION_IDLE_TIMEOUT = timedelta(minutes=int(os.environ.get("HAI_SESSION_IDLE_MINUTES", "30")))
+    SESSION_ABSOLUTE_TIMEOUT = timedelta(hours=int(os.environ.get("HAI_SESSION_MAX_HOURS", "10")))
+    # Login throttling (hai.auth.throttle).
+    LOGIN_MAX_FAILURES_PER_ACCOUNT = 5
+    LOGIN_MAX_FAILURES_PER_ADDRESS = 20
+    LOGIN_THROTTLE_WINDOW = timedelta(minutes=15)
+    ALLOW_DEMO_USERS = True
+    DISPLAY_TIMEZONE = "Asia/Jakarta"
+    SCHEDULER_TIMEZONE = "Asia/Jakarta"
+
+
+class DevelopmentConfig(BaseConfig):
+    ENV_NAME = "development"
+
+
+class TestingConfig(BaseConfig):
+    ENV_NAME = "testing"
+    TESTING = True
+    SECRET_KEY = "testing-secret"
+    # Argon2 at the production cost makes a test suite slow; the algorithm is the same.
+    PASSWORD_HASH_FAST = True
+
+
+class ProductionConfig(BaseConfig):
+    ENV_NAME = "production"
+    SESSION_COOKIE_SECURE = True
+    ALLOW_DEMO_USERS = False
+
+    @classmethod
+    def check(cls) -> None:
+        secret = os.environ.get("SECRET_KEY", "")
+        if len(secret) < 32:
+            raise ConfigError("SECRET_KEY must be set (32+ characters) when HAI_ENV=production")
+        cls.SECRET_KEY = secret
+
+
+CONFIGS = {
+    "development": DevelopmentConfig,
+    "testing": TestingConfig,
+    "production": ProductionConfig,
+}
+
+
+def config_from_env() -> type[BaseConfig]:
+    name = os.environ.get("HAI_ENV", "development")
+    try:
+        config = CONFIGS[name]
+    except KeyError as exc:
+        raise ConfigError(f"HAI_ENV must be one of {sorted(CONFIGS)}, not {name!r}") from exc
+    if config is ProductionConfig:
+        ProductionConfig.check()
+    return config

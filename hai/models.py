@@ -1,0 +1,13 @@
+"""Import every model so that metadata and Alembic see all tables."""
+
+from hai.audit.models import AuditEvent  # noqa: F401
+from hai.auth.models import LoginAttempt, User, UserRole, UserSession  # noqa: F401
+from hai.catalog.models import (  # noqa: F401
+    CatalogAccess,
+    CatalogLinkedUnit,
+    CatalogScope,
+    CatalogService,
+    CatalogVersion,
+    Channel,
+)
+from hai.org.models import OrgUnit  # noqa: F401

@@ -1,0 +1,103 @@
+"""The one registry of scheduled jobs, and the scheduler process that runs them.
+
+The scheduler runs as its own process (`flask --app wsgi hai scheduler`), never
+inside web workers. Each run has an app context and commits or rolls back; jobs
+are idempotent. On PostgreSQL a session-level advisory lock keeps a second
+scheduler process idle.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+from flask import Flask
+from sqlalchemy import text
+
+from hai.db_types import utcnow
+from hai.extensions import db
+
+log = logging.getLogger(__name__)
+
+ADVISORY_LOCK_KEY = 0x4841_4931  # "HAI1"
+
+
+@dataclass(frozen=True)
+class Job:
+    id: str
+    func: Callable[[datetime], object]
+    trigger: str  # "cron" or "interval"
+    trigger_args: dict
+    description: str
+
+
+def _jobs() -> list[Job]:
+    from hai.catalog.jobs import retire_superseded_versions
+
+    return [
+        Job(
+            id="catalog.retire_superseded",
+            func=retire_superseded_versions,
+            trigger="cron",
+            trigger_args={"hour": 0, "minute": 5},
+            description="Versi katalog yang mulai berlaku menggantikan versi sebelumnya.",
+        ),
+    ]
+
+
+def run_job(app: Flask, job: Job, now: datetime | None = None) -> object:
+    """Run one job in an app context: commit on success, roll back on error."""
+    with app.app_context():
+        try:
+            result = job.func(now or utcnow())
+            db.session.commit()
+            log.info("job %s done: %r", job.id, result)
+            return result
+        except Exception:
+            db.session.rollback()
+            log.exception("job %s failed", job.id)
+            raise
+
+
+def acquire_leadership(app: Flask):
+    """On PostgreSQL, hold an advisory lock for the life of the process.
+
+    Returns the connection holding it (keep it open), or None if another
+    scheduler holds it. On SQLite there is one app server per file, so no lock.
+    """
+    with app.app_context():
+        engine = db.engine
+    if engine.dialect.name != "postgresql":
+        return True
+    conn = engine.connect()
+    got = conn.execute(text("SELECT pg_try_advisory_lock(:k)"), {"k": ADVISORY_LOCK_KEY}).scalar()
+    if not got:
+        conn.close()
+        return None
+    return conn
+
+
+def build_scheduler(app: Flask):
+    from apscheduler.schedulers.blocking import BlockingScheduler
+
+    scheduler = BlockingScheduler(timezone=app.config["SCHEDULER_TIMEZONE"])
+    for job in _jobs():
+        scheduler.add_job(
+            run_job,
+            trigger=job.trigger,
+            args=(app, job),
+            id=job.id,
+            name=job.description,
+            replace_existing=True,
+            coalesce=True,
+            max_instances=1,
+            misfire_grace_time=3600,
+            **job.trigger_args,
+        )
+    return scheduler
+
+
+def jobs() -> list[Job]:
+    return _jobs()

@@ -1,0 +1,17 @@
+"""Putting a rule's refusal beside the field it concerns."""
+
+from __future__ import annotations
+
+from flask import flash
+from flask_wtf import FlaskForm
+
+
+def attach_error(form: FlaskForm, message: str, field: str | None) -> None:
+    """Show ``message`` beside ``field`` if the form has it, else as a page message."""
+    target = getattr(form, field, None) if field else None
+    if target is not None and hasattr(target, "errors"):
+        errors = list(target.errors) if not isinstance(target.errors, list) else target.errors
+        errors.append(message)
+        target.errors = errors
+    else:
+        flash(message, "error")
