@@ -14,12 +14,11 @@ from hai.extensions import csrf, db, login_manager, migrate
 MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
 
 
-def create_app(config: type[BaseConfig] | dict | None = None) -> Flask:
+def create_app(config: type[BaseConfig] | None = None, overrides: dict | None = None) -> Flask:
+    """Build the app from ``config`` (default: chosen by HAI_ENV) plus ``overrides``."""
     app = Flask(__name__, instance_relative_config=False)
-    cfg = config if isinstance(config, type) else config_from_env()
-    app.config.from_object(cfg)
-    if isinstance(config, dict):
-        app.config.update(config)
+    app.config.from_object(config or config_from_env())
+    app.config.update(overrides or {})
     app.instance_path = str(Path(app.config["INSTANCE_PATH"]))
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     Path(app.config["UPLOAD_FOLDER"]).mkdir(parents=True, exist_ok=True)

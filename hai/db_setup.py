@@ -12,10 +12,17 @@ def configure_engine_events(engine: Engine) -> None:
 
     @event.listens_for(engine, "connect")
     def sqlite_pragmas(dbapi_connection, connection_record):
+        # Let SQLAlchemy, not the sqlite3 module, decide when transactions begin
+        # (the module's own handling breaks SAVEPOINT; see SQLAlchemy's pysqlite notes).
+        dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA busy_timeout=10000")
-        # WAL lets readers go on while one writer writes; not for :memory: databases.
+        # WAL lets readers go on while one writer writes.
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def sqlite_begin(conn):
+        conn.exec_driver_sql("BEGIN")

@@ -18,6 +18,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from hai.auth.roles import Role
 from hai.catalog.user_types import USER_TYPES
+from hai.web.forms import choices
 
 REQUIRED = "Wajib diisi."
 
@@ -73,9 +74,9 @@ class UserForm(FlaskForm):
 
     def __init__(self, *args, unit_choices=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.roles.choices = _role_choices()
-        self.user_type.choices = _type_choices()
-        self.unit_id.choices = [("", "— tanpa unit —")] + list(unit_choices)
+        self.roles.choices = choices(_role_choices())
+        self.user_type.choices = choices(_type_choices())
+        self.unit_id.choices = choices([("", "— tanpa unit —"), *unit_choices])
 
     @property
     def selected_roles(self) -> list[Role]:
@@ -104,4 +105,4 @@ class UserFilterForm(FlaskForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.role.choices = [("", "Semua peran")] + _role_choices()
+        self.role.choices = choices([("", "Semua peran"), *_role_choices()])

@@ -6,6 +6,7 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from hai.auth.forms import MultiCheckboxField
 from hai.catalog.user_types import USER_TYPES
+from hai.web.forms import choices
 
 REQUIRED = "Wajib diisi."
 NORM = [Optional(), NumberRange(min=1, max=2000, message="Antara 1 dan 2000 jam kerja, atau kosong.")]
@@ -40,8 +41,8 @@ class ServiceForm(FlaskForm):
 
     def __init__(self, *args, unit_choices=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.access.choices = [(n, f"{n}. {label}") for n, label in USER_TYPES.items()]
-        self.responsible_unit_id.choices = [("", "— tidak ditetapkan —")] + list(unit_choices)
+        self.access.choices = choices((n, f"{n}. {label}") for n, label in USER_TYPES.items())
+        self.responsible_unit_id.choices = choices([("", "— tidak ditetapkan —"), *unit_choices])
 
 
 class ScopeForm(FlaskForm):
@@ -52,4 +53,4 @@ class ScopeForm(FlaskForm):
 
     def __init__(self, *args, parent_choices=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.parent_id.choices = [("", "— tingkat pertama —")] + list(parent_choices)
+        self.parent_id.choices = choices([("", "— tingkat pertama —"), *parent_choices])

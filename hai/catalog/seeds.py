@@ -52,7 +52,7 @@ Notes on the sources
 --------------------
 * Norms: 003 wins over 002. The only disagreement is ``MSSM.01`` (Layanan Dukungan Pimpinan):
   002 section E says "24 jam kerja", 003 section 6.4 says 32. The scopes and ``norm_hours``
-  use 32; ``norm_text`` keeps 002's wording verbatim ("24 jam kerja").
+  use 32, and so does ``norm_text`` ("32 jam kerja"); elsewhere ``norm_text`` is 002's wording.
 * 003 merges SLA cells: a scope row with an empty norm cell shares the norm of the row above
   it in the same service; ``-`` means "no norm" (``None``).
 * 2023.0 level-1 scope labels are 003's row numbers ("1".."6"), even where 002 letters the
@@ -288,6 +288,14 @@ def _norm_text(norms: Sequence[int | None]) -> str:
     if len(values) == 1:
         return f"{values[0]} jam kerja"
     return f"{values[0]} s.d. {values[-1]} jam kerja"
+
+
+def _agreeing_norm_text(text: str, norm_hours: int | None) -> str:
+    """002's wording, unless 003 fixes a single norm that the wording contradicts."""
+    bounds = [int(n) for n in re.findall(r"\d+", text)]
+    if norm_hours is not None and bounds and not min(bounds) <= norm_hours <= max(bounds):
+        return f"{norm_hours} jam kerja"
+    return text
 
 
 def _single_norm(norms: Sequence[int | None]) -> int | None:
@@ -676,7 +684,7 @@ def load_catalog_2023_0(seed_dir: Path = SEED_DIR) -> SeedVersion:
                 audience=definition.audience,
                 responsible_unit=row.unit,
                 norm_hours=norm_hours,
-                norm_text=definition.norm_text,
+                norm_text=_agreeing_norm_text(definition.norm_text, norm_hours),
                 scopes=scopes,
                 access=access[row.code],
                 source_code=row.code,

@@ -5,6 +5,7 @@ from wtforms import BooleanField, SelectField, StringField
 from wtforms.validators import DataRequired, Length, Optional, Regexp
 
 from hai.org.models import UnitKind
+from hai.web.forms import choices
 
 
 class UnitForm(FlaskForm):
@@ -18,10 +19,10 @@ class UnitForm(FlaskForm):
     )
     name = StringField("Nama unit", validators=[DataRequired("Wajib diisi."), Length(max=200)])
     short_name = StringField("Nama singkat", validators=[Optional(), Length(max=80)])
-    kind = SelectField("Jenis", choices=[(k.value, k.label) for k in UnitKind])
+    kind = SelectField("Jenis", choices=choices((k.value, k.label) for k in UnitKind))
     parent_id = SelectField("Unit induk")
     is_active = BooleanField("Aktif", default=True)
 
     def __init__(self, *args, parent_choices=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.parent_id.choices = [("", "— tanpa induk —")] + list(parent_choices)
+        self.parent_id.choices = choices([("", "— tanpa induk —"), *parent_choices])

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import flash
 from flask_wtf import FlaskForm
+from wtforms.fields.choices import SelectChoice
 
 
 def attach_error(form: FlaskForm, message: str, field: str | None) -> None:
@@ -15,3 +16,8 @@ def attach_error(form: FlaskForm, message: str, field: str | None) -> None:
         target.errors = errors
     else:
         flash(message, "error")
+
+
+def choices(pairs) -> list[SelectChoice]:
+    """WTForms 3.3+ choice objects from (value, label) pairs."""
+    return [SelectChoice(str(value), label) for value, label in pairs]
