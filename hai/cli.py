@@ -19,11 +19,20 @@ hai_cli = AppGroup("hai", help="Perintah administrasi HAI.")
 @hai_cli.command("create-user")
 @click.option("--email", required=True)
 @click.option("--name", required=True)
-@click.option("--role", "roles", multiple=True, required=True,
-              help="Kode peran; boleh diulang. Contoh: admin, agen_l1, pengguna.")
+@click.option(
+    "--role",
+    "roles",
+    multiple=True,
+    required=True,
+    help="Kode peran; boleh diulang. Contoh: admin, agen_l1, pengguna.",
+)
 @click.option("--unit", "unit_code", default="", help="Kode unit organisasi, mis. DIT-SITP.")
-@click.option("--user-type", type=click.IntRange(1, 11), default=None,
-              help="Jenis pengguna katalog (1–11), wajib untuk peran pengguna.")
+@click.option(
+    "--user-type",
+    type=click.IntRange(1, 11),
+    default=None,
+    help="Jenis pengguna katalog (1–11), wajib untuk peran pengguna.",
+)
 def create_user_command(email, name, roles, unit_code, user_type):
     """Create an account (the first administrator in production, for instance)."""
     from sqlalchemy import select
@@ -49,15 +58,23 @@ def create_user_command(email, name, roles, unit_code, user_type):
         password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
     try:
         user = create_user(
-            email=email, name=name, password=password, roles=role_set,
-            unit_id=unit_id, user_type=user_type, now=utcnow(), actor=None,
+            email=email,
+            name=name,
+            password=password,
+            roles=role_set,
+            unit_id=unit_id,
+            user_type=user_type,
+            now=utcnow(),
+            actor=None,
             actor_label="cli",
         )
     except AccountError as exc:
         db.session.rollback()
         raise click.ClickException(f"{exc.field or 'user'}: {exc.message}") from None
     db.session.commit()
-    click.echo(f"created user {user.email} with roles {', '.join(r.value for r in user.sorted_roles())}")
+    click.echo(
+        f"created user {user.email} with roles {', '.join(r.value for r in user.sorted_roles())}"
+    )
 
 
 @hai_cli.command("seed")
@@ -71,8 +88,10 @@ def seed_command():
     channels = load_channels()
     versions = load_seed_catalog(now=now)
     db.session.commit()
-    click.echo(f"units added: {units}; channels added: {channels}; "
-               f"catalog versions loaded: {', '.join(versions) or 'none (already there)'}")
+    click.echo(
+        f"units added: {units}; channels added: {channels}; "
+        f"catalog versions loaded: {', '.join(versions) or 'none (already there)'}"
+    )
 
 
 @hai_cli.command("demo")

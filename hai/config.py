@@ -58,7 +58,7 @@ class DevelopmentConfig(BaseConfig):
 class TestingConfig(BaseConfig):
     ENV_NAME = "testing"
     TESTING = True
-    SECRET_KEY = "testing-secret"
+    SECRET_KEY = "testing-secret"  # noqa: S105 (tests only)
     # Argon2 at the production cost makes a test suite slow; the algorithm is the same.
     PASSWORD_HASH_FAST = True
 

@@ -27,19 +27,68 @@ class DemoUser:
 
 
 DEMO_USERS: list[DemoUser] = [
-    DemoUser("koordinator@demo.hai.test", "Sekar Ayu Koordinator", Role.KOORDINATOR, "SETDITJEN", "Sekretaris DJPb"),
-    DemoUser("kasi@demo.hai.test", "Bambang Kepala Seksi", Role.KEPALA_SEKSI, "DIT-SITP", "Kepala Seksi Layanan Pengguna"),
-    DemoUser("manajer@demo.hai.test", "Rina Manajer Layanan", Role.MANAJER_LAYANAN, "DIT-PA", "Kepala Seksi"),
-    DemoUser("qa@demo.hai.test", "Dewi Penjamin Kualitas", Role.QA, "DIT-SITP", "Penjamin Kualitas Layanan"),
+    DemoUser(
+        "koordinator@demo.hai.test",
+        "Sekar Ayu Koordinator",
+        Role.KOORDINATOR,
+        "SETDITJEN",
+        "Sekretaris DJPb",
+    ),
+    DemoUser(
+        "kasi@demo.hai.test",
+        "Bambang Kepala Seksi",
+        Role.KEPALA_SEKSI,
+        "DIT-SITP",
+        "Kepala Seksi Layanan Pengguna",
+    ),
+    DemoUser(
+        "manajer@demo.hai.test",
+        "Rina Manajer Layanan",
+        Role.MANAJER_LAYANAN,
+        "DIT-PA",
+        "Kepala Seksi",
+    ),
+    DemoUser(
+        "qa@demo.hai.test",
+        "Dewi Penjamin Kualitas",
+        Role.QA,
+        "DIT-SITP",
+        "Penjamin Kualitas Layanan",
+    ),
     DemoUser("agen1@demo.hai.test", "Andi Agen Layer 1", Role.AGEN_L1, "DIT-SITP", "Agen Layer 1"),
     DemoUser("agen2@demo.hai.test", "Budi Agen Layer 2", Role.AGEN_L2, "DIT-PA", "Agen Layer 2"),
-    DemoUser("agen3@demo.hai.test", "Citra Agen Layer 3", Role.AGEN_L3, "DIT-PA", "Kepala Subdirektorat"),
-    DemoUser("cso@demo.hai.test", "Eko CSO KPPN", Role.CSO, "KPPN-JKT1", "Customer Service Officer"),
-    DemoUser("bcm@demo.hai.test", "Fajar Koordinator BCM", Role.KOORDINATOR_BCM, "KPPN-JYP", "Koordinator Kelangsungan Bisnis"),
-    DemoUser("bencana@demo.hai.test", "Gita Ketua Tim Bencana", Role.KETUA_TIM_BENCANA, "SETDITJEN", "Ketua Tim Penanganan Bencana"),
+    DemoUser(
+        "agen3@demo.hai.test", "Citra Agen Layer 3", Role.AGEN_L3, "DIT-PA", "Kepala Subdirektorat"
+    ),
+    DemoUser(
+        "cso@demo.hai.test", "Eko CSO KPPN", Role.CSO, "KPPN-JKT1", "Customer Service Officer"
+    ),
+    DemoUser(
+        "bcm@demo.hai.test",
+        "Fajar Koordinator BCM",
+        Role.KOORDINATOR_BCM,
+        "KPPN-JYP",
+        "Koordinator Kelangsungan Bisnis",
+    ),
+    DemoUser(
+        "bencana@demo.hai.test",
+        "Gita Ketua Tim Bencana",
+        Role.KETUA_TIM_BENCANA,
+        "SETDITJEN",
+        "Ketua Tim Penanganan Bencana",
+    ),
     DemoUser("cab@demo.hai.test", "Hadi Anggota CAB", Role.CAB, "DIT-SITP", "Kepala Subdirektorat"),
-    DemoUser("admin@demo.hai.test", "Indra Administrator", Role.ADMIN, "DIT-SITP", "Administrator Sistem"),
-    DemoUser("pengguna@demo.hai.test", "Joko Operator Satker", Role.PENGGUNA, "", "Operator SAKTI", user_type=1),
+    DemoUser(
+        "admin@demo.hai.test", "Indra Administrator", Role.ADMIN, "DIT-SITP", "Administrator Sistem"
+    ),
+    DemoUser(
+        "pengguna@demo.hai.test",
+        "Joko Operator Satker",
+        Role.PENGGUNA,
+        "",
+        "Operator SAKTI",
+        user_type=1,
+    ),
 ]
 
 

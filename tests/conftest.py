@@ -19,7 +19,9 @@ from hai import create_app
 from hai.config import TestingConfig
 from hai.extensions import db
 
-CSRF_RE = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"|name="csrf_token" value="([^"]+)"|"X-CSRFToken": "([^"]+)"')
+CSRF_RE = re.compile(
+    r'name="csrf_token" type="hidden" value="([^"]+)"|name="csrf_token" value="([^"]+)"|"X-CSRFToken": "([^"]+)"'
+)
 
 
 def _database_url(tmp_dir: Path) -> str:

@@ -13,8 +13,14 @@ PASSWORD = "correct-horse-battery"
 _counter = itertools.count(1)
 
 
-def make_user(*roles: Role, email: str | None = None, name: str | None = None,
-              password: str = PASSWORD, user_type: int | None = None, **kwargs):
+def make_user(
+    *roles: Role,
+    email: str | None = None,
+    name: str | None = None,
+    password: str = PASSWORD,
+    user_type: int | None = None,
+    **kwargs,
+):
     roles = roles or (Role.AGEN_L1,)
     if Role.PENGGUNA in roles and user_type is None:
         user_type = 1

@@ -37,9 +37,17 @@ def index():
             .offset((page - 1) * PAGE_SIZE)
         )
     )
-    actions = list(db.session.scalars(select(AuditEvent.action).distinct().order_by(AuditEvent.action)))
+    actions = list(
+        db.session.scalars(select(AuditEvent.action).distinct().order_by(AuditEvent.action))
+    )
     template = "audit/_rows.html" if is_htmx() else "audit/index.html"
     return render_template(
-        template, events=events, total=total, page=page, page_size=PAGE_SIZE,
-        action=action, actor=actor, actions=actions,
+        template,
+        events=events,
+        total=total,
+        page=page,
+        page_size=PAGE_SIZE,
+        action=action,
+        actor=actor,
+        actions=actions,
     )

@@ -92,7 +92,9 @@ class UserForm(FlaskForm):
 
 
 class ResetPasswordForm(FlaskForm):
-    password = PasswordField("Kata sandi baru", validators=[DataRequired(REQUIRED), Length(max=128)])
+    password = PasswordField(
+        "Kata sandi baru", validators=[DataRequired(REQUIRED), Length(max=128)]
+    )
 
 
 class UserFilterForm(FlaskForm):

@@ -130,7 +130,9 @@ def update_user(
     if before_roles != sorted(r.value for r in role_set):
         changes["roles"] = {"from": before_roles, "to": sorted(r.value for r in role_set)}
         keep = {row.role: row for row in user.role_rows if row.role in role_set}
-        user.role_rows = [keep.get(r) or UserRole(role=r) for r in sorted(role_set, key=list(Role).index)]
+        user.role_rows = [
+            keep.get(r) or UserRole(role=r) for r in sorted(role_set, key=list(Role).index)
+        ]
     for field, value in (
         ("name", name.strip()),
         ("unit_id", unit_id),
@@ -163,9 +165,7 @@ def _ensure_another_admin(user: User) -> None:
         raise AccountError("Harus tetap ada minimal satu Administrator aktif.", "roles")
 
 
-def change_password(
-    user: User, *, current: str, new: str, now: datetime, ip: str = ""
-) -> None:
+def change_password(user: User, *, current: str, new: str, now: datetime, ip: str = "") -> None:
     """Change one's own password; every session of the user ends."""
     if not verify_password(user.password_hash, current):
         record("auth.password_change_failed", now=now, actor=user, target=user, ip=ip)

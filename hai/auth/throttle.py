@@ -22,7 +22,9 @@ def _failures(column, value: str, since: datetime) -> int:
     return db.session.scalar(
         select(func.count())
         .select_from(LoginAttempt)
-        .where(column == value, LoginAttempt.attempted_at >= since, LoginAttempt.succeeded.is_(False))
+        .where(
+            column == value, LoginAttempt.attempted_at >= since, LoginAttempt.succeeded.is_(False)
+        )
     )
 
 

@@ -17,7 +17,13 @@ from flask_login import current_user, login_user, logout_user
 from sqlalchemy import func, or_, select
 
 from hai.auth import services
-from hai.auth.forms import LoginForm, PasswordChangeForm, ResetPasswordForm, UserFilterForm, UserForm
+from hai.auth.forms import (
+    LoginForm,
+    PasswordChangeForm,
+    ResetPasswordForm,
+    UserFilterForm,
+    UserForm,
+)
 from hai.auth.models import User, UserRole
 from hai.auth.permissions import Capability, login_only, public, requires
 from hai.auth.roles import Role
@@ -129,7 +135,9 @@ def change_password():
             db.session.commit()
             logout_user()
             session.clear()
-            flash("Kata sandi telah diganti. Semua sesi diakhiri; silakan masuk kembali.", "success")
+            flash(
+                "Kata sandi telah diganti. Semua sesi diakhiri; silakan masuk kembali.", "success"
+            )
             return redirect(url_for("auth.login"))
     return (
         render_template("auth/account.html", form=form, sessions=active_sessions(current_user)),
@@ -229,8 +237,9 @@ def user_edit(user_id: int):
                 "Data pengguna ini telah diubah oleh orang lain sejak Anda membukanya. "
                 "Muat ulang halaman untuk melihat perubahan terbaru."
             )
-            return render_template("auth/user_form.html", form=form, user=user,
-                                   reset_form=ResetPasswordForm()), 409
+            return render_template(
+                "auth/user_form.html", form=form, user=user, reset_form=ResetPasswordForm()
+            ), 409
         try:
             services.update_user(
                 user,
@@ -254,7 +263,10 @@ def user_edit(user_id: int):
             return redirect(url_for("auth.user_edit", user_id=user.id))
     status = 422 if request.method == "POST" else 200
     return render_template(
-        "auth/user_form.html", form=form, user=user, reset_form=ResetPasswordForm(),
+        "auth/user_form.html",
+        form=form,
+        user=user,
+        reset_form=ResetPasswordForm(),
         sessions=active_sessions(user),
     ), status
 
@@ -278,6 +290,9 @@ def user_reset_password(user_id: int):
             return redirect(url_for("auth.user_edit", user_id=user.id))
     form = _user_form(user, fill=True)
     return render_template(
-        "auth/user_form.html", form=form, user=user, reset_form=reset_form,
+        "auth/user_form.html",
+        form=form,
+        user=user,
+        reset_form=reset_form,
         sessions=active_sessions(user),
     ), 422

@@ -18,11 +18,27 @@ SERVICE_HOURS = "Hari kerja (Senin–Jumat) pukul 08.00–16.00 WIB"
 ALWAYS = "Setiap hari, 24 jam"
 
 CHANNELS: list[ChannelSeed] = [
-    ChannelSeed("call_center", "Call Center", "14090 ext. 1 dan ext. 3", False, "PER-8 Pasal 10(1)a"),
-    ChannelSeed("email", "Surat elektronik (e-mail)", "hai.djpb@kemenkeu.go.id", True, "PER-8 Pasal 10(1)b"),
+    ChannelSeed(
+        "call_center", "Call Center", "14090 ext. 1 dan ext. 3", False, "PER-8 Pasal 10(1)a"
+    ),
+    ChannelSeed(
+        "email", "Surat elektronik (e-mail)", "hai.djpb@kemenkeu.go.id", True, "PER-8 Pasal 10(1)b"
+    ),
     ChannelSeed("portal", "Portal HAI-DJPb", "hai.kemenkeu.go.id", True, "PER-8 Pasal 10(1)b"),
-    ChannelSeed("webchat", "Web Chat", "djpb.kemenkeu.go.id, hai.kemenkeu.go.id", False, "PER-8 Pasal 10(1)a"),
-    ChannelSeed("hai_cso", "HAI CSO", "Terintegrasi dengan OM SPAN dan/atau MonSAKTI", False, "PER-8 Pasal 10(1)a"),
+    ChannelSeed(
+        "webchat",
+        "Web Chat",
+        "djpb.kemenkeu.go.id, hai.kemenkeu.go.id",
+        False,
+        "PER-8 Pasal 10(1)a",
+    ),
+    ChannelSeed(
+        "hai_cso",
+        "HAI CSO",
+        "Terintegrasi dengan OM SPAN dan/atau MonSAKTI",
+        False,
+        "PER-8 Pasal 10(1)a",
+    ),
     ChannelSeed("whatsapp", "WhatsApp", "+62 878 7711 4090", False, "PER-8 Pasal 10(1)a"),
     ChannelSeed("twitter", "Twitter/X", "@haiDJPb", True, "PER-8 Pasal 10(1)b"),
     ChannelSeed("instagram", "Instagram", "@hai.djpb", True, "PER-8 Pasal 10(1)b"),

@@ -9,7 +9,10 @@ from hai.catalog.user_types import USER_TYPES
 from hai.web.forms import choices
 
 REQUIRED = "Wajib diisi."
-NORM = [Optional(), NumberRange(min=1, max=2000, message="Antara 1 dan 2000 jam kerja, atau kosong.")]
+NORM = [
+    Optional(),
+    NumberRange(min=1, max=2000, message="Antara 1 dan 2000 jam kerja, atau kosong."),
+]
 
 
 class DraftForm(FlaskForm):
@@ -33,7 +36,9 @@ class ServiceForm(FlaskForm):
     name = StringField("Nama layanan", validators=[DataRequired(REQUIRED), Length(max=300)])
     definition = TextAreaField("Definisi", validators=[Optional(), Length(max=5000)])
     audience = StringField("Pengguna (uraian)", validators=[Optional(), Length(max=200)])
-    responsible_unit_name = StringField("Penanggung jawab", validators=[Optional(), Length(max=200)])
+    responsible_unit_name = StringField(
+        "Penanggung jawab", validators=[Optional(), Length(max=200)]
+    )
     responsible_unit_id = SelectField("Unit penanggung jawab")
     norm_hours = IntegerField("Norma waktu (jam kerja)", validators=NORM)
     norm_text = StringField("Norma waktu (uraian)", validators=[Optional(), Length(max=100)])

@@ -122,7 +122,9 @@ class CatalogScope(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     service_id: Mapped[int] = mapped_column(ForeignKey("catalog_service.id", ondelete="CASCADE"))
-    parent_id: Mapped[int | None] = mapped_column(ForeignKey("catalog_scope.id", ondelete="CASCADE"))
+    parent_id: Mapped[int | None] = mapped_column(
+        ForeignKey("catalog_scope.id", ondelete="CASCADE")
+    )
     code: Mapped[str] = mapped_column(String(40))
     label: Mapped[str] = mapped_column(String(8), default="")
     name: Mapped[str] = mapped_column(String(500))
@@ -131,9 +133,7 @@ class CatalogScope(db.Model):
     position: Mapped[int] = mapped_column(default=0)
 
     service: Mapped[CatalogService] = relationship(back_populates="scopes")
-    parent: Mapped[CatalogScope | None] = relationship(
-        remote_side=[id], back_populates="children"
-    )
+    parent: Mapped[CatalogScope | None] = relationship(remote_side=[id], back_populates="children")
     children: Mapped[list[CatalogScope]] = relationship(
         back_populates="parent", order_by="CatalogScope.position", cascade="all"
     )

@@ -73,7 +73,9 @@ def load_version(version_id: int) -> CatalogVersion | None:
 @dataclass
 class ServiceHit:
     service: CatalogService
-    scopes: list[CatalogScope] = field(default_factory=list)  # matching scopes (empty: service matched)
+    scopes: list[CatalogScope] = field(
+        default_factory=list
+    )  # matching scopes (empty: service matched)
 
 
 def _like(text: str) -> str:
@@ -124,8 +126,10 @@ def find_scopes(version: CatalogVersion, q: str, limit: int = 20) -> list[Catalo
             .join(CatalogService)
             .where(
                 CatalogService.version_id == version.id,
-                or_(CatalogScope.code.ilike(pattern, escape="\\"),
-                    CatalogScope.name.ilike(pattern, escape="\\")),
+                or_(
+                    CatalogScope.code.ilike(pattern, escape="\\"),
+                    CatalogScope.name.ilike(pattern, escape="\\"),
+                ),
             )
             .order_by(CatalogService.position, CatalogScope.position)
             .limit(limit)
@@ -183,9 +187,7 @@ def compare_versions(left: CatalogVersion, right: CatalogVersion) -> Comparison:
             if a.norm_hours != b.norm_hours:
                 details.append(f"Norma: {_norm(a.norm_hours)} → {_norm(b.norm_hours)}")
             if a.access != b.access:
-                details.append(
-                    f"Jenis pengguna: {_types(a.access)} → {_types(b.access)}"
-                )
+                details.append(f"Jenis pengguna: {_types(a.access)} → {_types(b.access)}")
             if a.responsible_unit_name != b.responsible_unit_name:
                 details.append(
                     f"Penanggung jawab: {a.responsible_unit_name or '-'} → "

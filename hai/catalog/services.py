@@ -295,7 +295,12 @@ def save_service(
     db.session.flush()
     record(
         "catalog.service_created" if creating else "catalog.service_updated",
-        now=now, actor=actor, target=service, ip=ip, version=version.code, code=code,
+        now=now,
+        actor=actor,
+        target=service,
+        ip=ip,
+        version=version.code,
+        code=code,
     )
     return service
 
@@ -303,8 +308,15 @@ def save_service(
 def delete_service(service: CatalogService, *, now: datetime, actor, ip: str = "") -> None:
     version = service.version
     _require_draft(version)
-    record("catalog.service_deleted", now=now, actor=actor, target=service, ip=ip,
-           version=version.code, code=service.code)
+    record(
+        "catalog.service_deleted",
+        now=now,
+        actor=actor,
+        target=service,
+        ip=ip,
+        version=version.code,
+        code=service.code,
+    )
     version.services.remove(service)
     db.session.flush()
 
@@ -356,7 +368,12 @@ def save_scope(
     db.session.flush()
     record(
         "catalog.scope_created" if creating else "catalog.scope_updated",
-        now=now, actor=actor, target=scope, ip=ip, version=service.version.code, code=code,
+        now=now,
+        actor=actor,
+        target=scope,
+        ip=ip,
+        version=service.version.code,
+        code=code,
         norm_hours=norm_hours,
     )
     return scope
@@ -365,8 +382,15 @@ def save_scope(
 def delete_scope(scope: CatalogScope, *, now: datetime, actor, ip: str = "") -> None:
     service = scope.service
     _require_draft(service.version)
-    record("catalog.scope_deleted", now=now, actor=actor, target=scope, ip=ip,
-           version=service.version.code, code=scope.code)
+    record(
+        "catalog.scope_deleted",
+        now=now,
+        actor=actor,
+        target=scope,
+        ip=ip,
+        version=service.version.code,
+        code=scope.code,
+    )
     doomed = {s.id for s in _subtree(service, scope)}
     for s in [s for s in service.scopes if s.id in doomed]:
         service.scopes.remove(s)
@@ -395,7 +419,13 @@ def delete_draft(version: CatalogVersion, *, now: datetime, actor, ip: str = "")
 
 
 def activate_version(
-    version: CatalogVersion, *, effective_from: date, today: date, now: datetime, actor, ip: str = ""
+    version: CatalogVersion,
+    *,
+    effective_from: date,
+    today: date,
+    now: datetime,
+    actor,
+    ip: str = "",
 ) -> CatalogVersion:
     """Schedule a draft to take effect from ``effective_from`` (today or later)."""
     _require_draft(version)
@@ -423,8 +453,15 @@ def activate_version(
     version.activated_at = now
     version.activated_by_id = actor.id
     db.session.flush()
-    record("catalog.version_activated", now=now, actor=actor, target=version, ip=ip,
-           code=version.code, effective_from=effective_from.isoformat())
+    record(
+        "catalog.version_activated",
+        now=now,
+        actor=actor,
+        target=version,
+        ip=ip,
+        code=version.code,
+        effective_from=effective_from.isoformat(),
+    )
     retire_superseded(today=today, now=now)
     return version
 
@@ -449,6 +486,11 @@ def retire_superseded(*, today: date, now: datetime) -> list[str]:
         retired.append(v.code)
     if retired:
         db.session.flush()
-        record("catalog.version_retired", now=now, actor_label="system", versions=retired,
-               replaced_by=current.code)
+        record(
+            "catalog.version_retired",
+            now=now,
+            actor_label="system",
+            versions=retired,
+            replaced_by=current.code,
+        )
     return retired

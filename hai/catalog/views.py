@@ -67,9 +67,14 @@ def index():
 @requires(Capability.CATALOG_VIEW)
 def service(service_id: int):
     svc = policy.get_service_or_404(current_user, service_id)
-    linked = [u for u in svc.version.linked_units
-              if any(c == svc.code or c.startswith(svc.code + ".") or svc.code.startswith(c + ".")
-                     for c in u.codes)]
+    linked = [
+        u
+        for u in svc.version.linked_units
+        if any(
+            c == svc.code or c.startswith(svc.code + ".") or svc.code.startswith(c + ".")
+            for c in u.codes
+        )
+    ]
     return render_template(
         "catalog/service.html",
         service=svc,
@@ -132,8 +137,11 @@ def compare():
     elif len(visible) >= 2:
         left_id, right_id = visible[1].id, visible[0].id
     return render_template(
-        "catalog/compare.html", versions=visible, comparison=comparison,
-        left_id=left_id, right_id=right_id,
+        "catalog/compare.html",
+        versions=visible,
+        comparison=comparison,
+        left_id=left_id,
+        right_id=right_id,
     )
 
 
@@ -145,8 +153,12 @@ def draft_new(version_id: int):
     if form.validate_on_submit():
         try:
             draft = services.create_draft(
-                source, code=form.code.data, title=form.title.data,
-                now=utcnow(), actor=current_user, ip=client_ip(),
+                source,
+                code=form.code.data,
+                title=form.title.data,
+                now=utcnow(),
+                actor=current_user,
+                ip=client_ip(),
             )
         except services.CatalogError as exc:
             db.session.rollback()
@@ -157,8 +169,9 @@ def draft_new(version_id: int):
             return redirect(url_for("catalog.version", version_id=draft.id))
     today = today_wib()
     rows = [(v, queries.version_status(v, today)) for v in queries.list_versions()]
-    return render_template("catalog/versions.html", rows=rows, draft_form=form,
-                           draft_source=source), 422
+    return render_template(
+        "catalog/versions.html", rows=rows, draft_form=form, draft_source=source
+    ), 422
 
 
 @bp.route("/catalog/versions/<int:version_id>/info", methods=["POST"])
@@ -168,8 +181,14 @@ def version_info(version_id: int):
     form = VersionInfoForm()
     if form.validate_on_submit():
         try:
-            services.update_version_info(v, title=form.title.data, notes=form.notes.data or "",
-                                         now=utcnow(), actor=current_user, ip=client_ip())
+            services.update_version_info(
+                v,
+                title=form.title.data,
+                notes=form.notes.data or "",
+                now=utcnow(),
+                actor=current_user,
+                ip=client_ip(),
+            )
         except services.CatalogError as exc:
             db.session.rollback()
             attach_error(form, exc.message, exc.field)
@@ -188,16 +207,22 @@ def version_activate(version_id: int):
     if form.validate_on_submit():
         try:
             services.activate_version(
-                v, effective_from=form.effective_from.data, today=today_wib(),
-                now=utcnow(), actor=current_user, ip=client_ip(),
+                v,
+                effective_from=form.effective_from.data,
+                today=today_wib(),
+                now=utcnow(),
+                actor=current_user,
+                ip=client_ip(),
             )
         except services.CatalogError as exc:
             db.session.rollback()
             attach_error(form, exc.message, exc.field)
         else:
             db.session.commit()
-            flash(f"Versi {v.code} diaktifkan, berlaku mulai {form.effective_from.data:%d-%m-%Y}.",
-                  "success")
+            flash(
+                f"Versi {v.code} diaktifkan, berlaku mulai {form.effective_from.data:%d-%m-%Y}.",
+                "success",
+            )
             return redirect(url_for("catalog.version", version_id=v.id))
     return _version_page_with(v, activate_form=form), 422
 
@@ -238,8 +263,15 @@ def _service_form(svc: CatalogService | None, *, fill: bool | None = None) -> Se
         fill = request.method == "GET"
     form = ServiceForm(unit_choices=unit_choices(), **({"formdata": None} if fill else {}))
     if svc is not None and fill:
-        for field in ("code", "name", "definition", "audience", "responsible_unit_name",
-                      "norm_hours", "norm_text"):
+        for field in (
+            "code",
+            "name",
+            "definition",
+            "audience",
+            "responsible_unit_name",
+            "norm_hours",
+            "norm_text",
+        ):
             getattr(form, field).data = getattr(svc, field)
         form.responsible_unit_id.data = str(svc.responsible_unit_id or "")
         form.access.data = sorted(svc.access)
@@ -248,17 +280,22 @@ def _service_form(svc: CatalogService | None, *, fill: bool | None = None) -> Se
 
 def _save_service_from(form: ServiceForm, version, svc):
     return services.save_service(
-        version, svc,
+        version,
+        svc,
         code=form.code.data,
         name=form.name.data,
         definition=form.definition.data or "",
         audience=form.audience.data or "",
         responsible_unit_name=form.responsible_unit_name.data or "",
-        responsible_unit_id=int(form.responsible_unit_id.data) if form.responsible_unit_id.data else None,
+        responsible_unit_id=int(form.responsible_unit_id.data)
+        if form.responsible_unit_id.data
+        else None,
         norm_hours=form.norm_hours.data,
         norm_text=form.norm_text.data or "",
         access=form.access.data or [],
-        now=utcnow(), actor=current_user, ip=client_ip(),
+        now=utcnow(),
+        actor=current_user,
+        ip=client_ip(),
     )
 
 
@@ -276,7 +313,10 @@ def _service_form_page(version, svc):
             return redirect(url_for("catalog.service_edit", service_id=saved.id))
     status = 422 if request.method == "POST" else 200
     return render_template(
-        "catalog/service_form.html", form=form, version=version, service=svc,
+        "catalog/service_form.html",
+        form=form,
+        version=version,
+        service=svc,
         scope_form=_scope_form(svc, blank=True) if svc else None,
     ), status
 
@@ -318,9 +358,11 @@ def _scope_form(svc: CatalogService, scope=None, *, blank: bool = False) -> Scop
 
 def _scopes_fragment(svc, *, scope_form=None, editing=None, edit_form=None, status=200):
     return render_template(
-        "catalog/_scope_editor.html", service=svc,
+        "catalog/_scope_editor.html",
+        service=svc,
         scope_form=scope_form or _scope_form(svc, blank=True),
-        editing=editing, edit_form=edit_form,
+        editing=editing,
+        edit_form=edit_form,
     ), status
 
 
@@ -333,12 +375,17 @@ def _after_scope_change(svc, message: str):
 
 def _scope_error_page(svc, *, scope_form=None, editing=None, edit_form=None):
     if is_htmx():
-        return _scopes_fragment(svc, scope_form=scope_form, editing=editing, edit_form=edit_form,
-                                status=422)
+        return _scopes_fragment(
+            svc, scope_form=scope_form, editing=editing, edit_form=edit_form, status=422
+        )
     form = _service_form(svc, fill=True)
     return render_template(
-        "catalog/service_form.html", form=form, version=svc.version, service=svc,
-        scope_form=scope_form or _scope_form(svc, blank=True), editing=editing,
+        "catalog/service_form.html",
+        form=form,
+        version=svc.version,
+        service=svc,
+        scope_form=scope_form or _scope_form(svc, blank=True),
+        editing=editing,
         edit_form=edit_form,
     ), 422
 
@@ -354,9 +401,15 @@ def scope_new(service_id: int):
             parent = policy.get_scope_or_404(current_user, int(form.parent_id.data), for_edit=True)
         try:
             scope = services.save_scope(
-                svc, None, code=form.code.data, name=form.name.data,
-                norm_hours=form.norm_hours.data, parent=parent,
-                now=utcnow(), actor=current_user, ip=client_ip(),
+                svc,
+                None,
+                code=form.code.data,
+                name=form.name.data,
+                norm_hours=form.norm_hours.data,
+                parent=parent,
+                now=utcnow(),
+                actor=current_user,
+                ip=client_ip(),
             )
         except services.CatalogError as exc:
             db.session.rollback()
@@ -374,19 +427,33 @@ def scope_edit(scope_id: int):
     svc = scope.service
     form = _scope_form(svc, scope)
     if request.method == "GET":
-        form.code.data, form.name.data, form.norm_hours.data = scope.code, scope.name, scope.norm_hours
+        form.code.data, form.name.data, form.norm_hours.data = (
+            scope.code,
+            scope.name,
+            scope.norm_hours,
+        )
         if is_htmx():
             return _scopes_fragment(svc, editing=scope, edit_form=form)
         return render_template(
-            "catalog/service_form.html", form=_service_form(svc, fill=True), version=svc.version,
-            service=svc, scope_form=_scope_form(svc, blank=True), editing=scope, edit_form=form,
+            "catalog/service_form.html",
+            form=_service_form(svc, fill=True),
+            version=svc.version,
+            service=svc,
+            scope_form=_scope_form(svc, blank=True),
+            editing=scope,
+            edit_form=form,
         )
     if form.validate_on_submit():
         try:
             services.save_scope(
-                svc, scope, code=form.code.data, name=form.name.data,
+                svc,
+                scope,
+                code=form.code.data,
+                name=form.name.data,
                 norm_hours=form.norm_hours.data,
-                now=utcnow(), actor=current_user, ip=client_ip(),
+                now=utcnow(),
+                actor=current_user,
+                ip=client_ip(),
             )
         except services.CatalogError as exc:
             db.session.rollback()

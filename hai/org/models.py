@@ -56,9 +56,7 @@ class OrgUnit(db.Model):
     is_active: Mapped[bool] = mapped_column(default=True)
 
     parent: Mapped[OrgUnit | None] = relationship(remote_side=[id], back_populates="children")
-    children: Mapped[list[OrgUnit]] = relationship(
-        back_populates="parent", order_by="OrgUnit.code"
-    )
+    children: Mapped[list[OrgUnit]] = relationship(back_populates="parent", order_by="OrgUnit.code")
 
     def ancestors(self) -> list[OrgUnit]:
         chain, node = [], self.parent

@@ -30,6 +30,4 @@ def units_in_tree_order(include_inactive: bool = True) -> list[tuple[OrgUnit, in
 
 
 def unit_choices() -> list[tuple[str, str]]:
-    return [
-        (str(u.id), ("— " * depth) + u.name) for u, depth in units_in_tree_order(False)
-    ]
+    return [(str(u.id), ("— " * depth) + u.name) for u, depth in units_in_tree_order(False)]

@@ -45,15 +45,20 @@ def save_unit(
     if parent_kind not in allowed:
         names = ", ".join("tanpa induk" if k is None else k.label for k in allowed)
         raise UnitError(f"Unit jenis {kind.label} harus berinduk: {names}.", "parent_id")
-    if unit is not None and parent is not None and (
-        parent is unit or unit in parent.ancestors()
-    ):
+    if unit is not None and parent is not None and (parent is unit or unit in parent.ancestors()):
         raise UnitError("Induk tidak boleh unit itu sendiri atau bawahannya.", "parent_id")
     creating = unit is None
-    before = {} if creating else {
-        "code": unit.code, "name": unit.name, "kind": unit.kind.value,
-        "parent_id": unit.parent_id, "is_active": unit.is_active,
-    }
+    before = (
+        {}
+        if creating
+        else {
+            "code": unit.code,
+            "name": unit.name,
+            "kind": unit.kind.value,
+            "parent_id": unit.parent_id,
+            "is_active": unit.is_active,
+        }
+    )
     if unit is None:
         unit = OrgUnit()
         db.session.add(unit)
@@ -61,10 +66,19 @@ def save_unit(
     unit.kind, unit.parent, unit.is_active = kind, parent, is_active
     db.session.flush()
     after = {
-        "code": unit.code, "name": unit.name, "kind": unit.kind.value,
-        "parent_id": unit.parent_id, "is_active": unit.is_active,
+        "code": unit.code,
+        "name": unit.name,
+        "kind": unit.kind.value,
+        "parent_id": unit.parent_id,
+        "is_active": unit.is_active,
     }
     changes = {k: {"from": before.get(k), "to": v} for k, v in after.items() if before.get(k) != v}
-    record("org.unit_created" if creating else "org.unit_updated", now=now, actor=actor,
-           target=unit, ip=ip, changes=changes)
+    record(
+        "org.unit_created" if creating else "org.unit_updated",
+        now=now,
+        actor=actor,
+        target=unit,
+        ip=ip,
+        changes=changes,
+    )
     return unit

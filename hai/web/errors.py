@@ -21,15 +21,19 @@ MESSAGES = {
     409: ("Terjadi konflik", "Data telah diubah oleh pengguna lain. Muat ulang lalu coba lagi."),
     413: ("Berkas terlalu besar", "Ukuran berkas atau permintaan melebihi batas."),
     429: ("Terlalu banyak permintaan", "Silakan tunggu sebentar lalu coba lagi."),
-    500: ("Terjadi kesalahan", "Terjadi kesalahan pada sistem. Tim kami telah dicatat kejadiannya."),
-    503: ("Layanan tidak tersedia", "Sistem sedang tidak dapat melayani. Silakan coba beberapa saat lagi."),
+    500: (
+        "Terjadi kesalahan",
+        "Terjadi kesalahan pada sistem. Tim kami telah dicatat kejadiannya.",
+    ),
+    503: (
+        "Layanan tidak tersedia",
+        "Sistem sedang tidak dapat melayani. Silakan coba beberapa saat lagi.",
+    ),
 }
 
 
 def _wants_json() -> bool:
-    return request.path.startswith("/api/") or (
-        request.accept_mimetypes.best == "application/json"
-    )
+    return request.path.startswith("/api/") or (request.accept_mimetypes.best == "application/json")
 
 
 def render_error(status: int, message: str | None = None):
@@ -45,14 +49,20 @@ def register_error_handlers(app) -> None:
     def csrf_error(exc):
         db.session.rollback()
         return render_error(
-            400, "Sesi formulir sudah tidak berlaku atau tidak sah (CSRF). Muat ulang halaman lalu coba lagi."
+            400,
+            "Sesi formulir sudah tidak berlaku atau tidak sah (CSRF). "
+            "Muat ulang halaman lalu coba lagi.",
         )
 
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException):
         db.session.rollback()
         status = exc.code or 500
-        message = exc.description if status in (400, 409) and exc.description and not exc.description.startswith("The ") else None
+        message = (
+            exc.description
+            if status in (400, 409) and exc.description and not exc.description.startswith("The ")
+            else None
+        )
         return render_error(status, message)
 
     @app.errorhandler(OperationalError)

@@ -19,18 +19,42 @@ class NavItem:
 
 NAV_ITEMS: list[NavItem] = [
     NavItem("Beranda", "home.index", None, "Ringkasan tugas Anda."),
-    NavItem("Katalog Layanan", "catalog.index", Capability.CATALOG_VIEW,
-            "Telusuri layanan, ruang lingkup, norma waktu dan hak akses per jenis pengguna."),
-    NavItem("Kanal Layanan", "catalog.channels", Capability.CHANNEL_VIEW,
-            "Sepuluh kanal resmi HAI-DJPb dan jam penerimaannya."),
-    NavItem("Versi Katalog", "catalog.versions", Capability.CATALOG_MANAGE,
-            "Buat draf versi baru, ubah, bandingkan dan aktifkan."),
-    NavItem("Pengguna", "auth.users", Capability.USER_MANAGE,
-            "Kelola akun, peran dan unit kerja pengguna."),
-    NavItem("Unit Organisasi", "org.index", Capability.UNIT_MANAGE,
-            "Kelola Kantor Pusat, Kanwil dan KPPN."),
-    NavItem("Log Audit", "audit.index", Capability.AUDIT_VIEW,
-            "Catatan peristiwa keamanan dan tindakan penting."),
+    NavItem(
+        "Katalog Layanan",
+        "catalog.index",
+        Capability.CATALOG_VIEW,
+        "Telusuri layanan, ruang lingkup, norma waktu dan hak akses per jenis pengguna.",
+    ),
+    NavItem(
+        "Kanal Layanan",
+        "catalog.channels",
+        Capability.CHANNEL_VIEW,
+        "Sepuluh kanal resmi HAI-DJPb dan jam penerimaannya.",
+    ),
+    NavItem(
+        "Versi Katalog",
+        "catalog.versions",
+        Capability.CATALOG_MANAGE,
+        "Buat draf versi baru, ubah, bandingkan dan aktifkan.",
+    ),
+    NavItem(
+        "Pengguna",
+        "auth.users",
+        Capability.USER_MANAGE,
+        "Kelola akun, peran dan unit kerja pengguna.",
+    ),
+    NavItem(
+        "Unit Organisasi",
+        "org.index",
+        Capability.UNIT_MANAGE,
+        "Kelola Kantor Pusat, Kanwil dan KPPN.",
+    ),
+    NavItem(
+        "Log Audit",
+        "audit.index",
+        Capability.AUDIT_VIEW,
+        "Catatan peristiwa keamanan dan tindakan penting.",
+    ),
 ]
 
 

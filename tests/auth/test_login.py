@@ -64,11 +64,16 @@ def test_login_without_csrf_token_is_rejected(browser, make_user):
     assert browser.get("/home").status_code == 302
 
 
-def test_login_throttled_after_five_failures_even_with_right_password(browser, make_user, db_session):
+def test_login_throttled_after_five_failures_even_with_right_password(
+    browser, make_user, db_session
+):
     user = make_user()
     browser.get("/login")
     for _ in range(5):
-        assert browser.post("/login", {"email": user.email, "password": "nope-nope-1"}).status_code == 401
+        assert (
+            browser.post("/login", {"email": user.email, "password": "nope-nope-1"}).status_code
+            == 401
+        )
     response = browser.post("/login", {"email": user.email, "password": PASSWORD})
     assert response.status_code == 429
     assert "Terlalu banyak percobaan" in response.get_data(as_text=True)
@@ -85,7 +90,9 @@ def test_throttle_window_passes(app, make_user, db_session):
     for i in range(3):
         record_attempt(user.email, "10.0.0.1", now=start + timedelta(seconds=i), succeeded=False)
     assert is_throttled(user.email, "10.0.0.9", now=start + timedelta(minutes=1), policy=policy)
-    assert not is_throttled(user.email, "10.0.0.9", now=start + timedelta(minutes=16), policy=policy)
+    assert not is_throttled(
+        user.email, "10.0.0.9", now=start + timedelta(minutes=16), policy=policy
+    )
 
 
 def test_throttle_per_address_covers_many_accounts(app, db_session):
@@ -126,41 +133,68 @@ def test_password_change_ends_every_session(app, login_as, make_user, client, db
     assert second.get("/home").status_code == 200
 
     browser.get("/account")
-    response = browser.post("/account/password", {
-        "current_password": PASSWORD,
-        "new_password": "a much better passphrase",
-        "confirm_password": "a much better passphrase",
-    })
+    response = browser.post(
+        "/account/password",
+        {
+            "current_password": PASSWORD,
+            "new_password": "a much better passphrase",
+            "confirm_password": "a much better passphrase",
+        },
+    )
     assert response.status_code == 302
     assert browser.get("/home").status_code == 302
     assert second.get("/home").status_code == 302, "other sessions end too"
     fresh = Browser(app.test_client())
     fresh.get("/login")
     assert fresh.post("/login", {"email": user.email, "password": PASSWORD}).status_code == 401
-    assert fresh.post("/login", {"email": user.email, "password": "a much better passphrase"}).status_code == 302
+    assert (
+        fresh.post(
+            "/login", {"email": user.email, "password": "a much better passphrase"}
+        ).status_code
+        == 302
+    )
 
 
 def test_password_change_errors_are_beside_the_fields(login_as, make_user):
     user = make_user()
     browser = login_as(user)
     browser.get("/account")
-    wrong = browser.post("/account/password", {
-        "current_password": "not-it-at-all", "new_password": "another fine passphrase",
-        "confirm_password": "another fine passphrase",
-    })
+    wrong = browser.post(
+        "/account/password",
+        {
+            "current_password": "not-it-at-all",
+            "new_password": "another fine passphrase",
+            "confirm_password": "another fine passphrase",
+        },
+    )
     assert wrong.status_code == 422
     assert "Kata sandi saat ini salah." in wrong.get_data(as_text=True)
-    common = browser.post("/account/password", {
-        "current_password": PASSWORD, "new_password": "password123", "confirm_password": "password123",
-    })
+    common = browser.post(
+        "/account/password",
+        {
+            "current_password": PASSWORD,
+            "new_password": "password123",
+            "confirm_password": "password123",
+        },
+    )
     assert "terlalu umum" in common.get_data(as_text=True)
-    short = browser.post("/account/password", {
-        "current_password": PASSWORD, "new_password": "short", "confirm_password": "short",
-    })
+    short = browser.post(
+        "/account/password",
+        {
+            "current_password": PASSWORD,
+            "new_password": "short",
+            "confirm_password": "short",
+        },
+    )
     assert "minimal 8 karakter" in short.get_data(as_text=True)
-    mismatch = browser.post("/account/password", {
-        "current_password": PASSWORD, "new_password": "first long phrase", "confirm_password": "second long phrase",
-    })
+    mismatch = browser.post(
+        "/account/password",
+        {
+            "current_password": PASSWORD,
+            "new_password": "first long phrase",
+            "confirm_password": "second long phrase",
+        },
+    )
     assert "tidak sama" in mismatch.get_data(as_text=True)
     assert browser.get("/home").status_code == 200, "failed changes keep the session"
 
@@ -188,7 +222,9 @@ def test_disabled_user_cannot_log_in(browser, make_user, db_session):
 def test_open_redirect_is_refused(browser, make_user):
     user = make_user()
     browser.get("/login")
-    response = browser.post("/login?next=//evil.example/x", {"email": user.email, "password": PASSWORD})
+    response = browser.post(
+        "/login?next=//evil.example/x", {"email": user.email, "password": PASSWORD}
+    )
     assert response.headers["Location"].endswith("/home")
 
 

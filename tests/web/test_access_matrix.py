@@ -111,9 +111,14 @@ def _url(rule: str, objects: dict, *, read_only: bool) -> str:
     for name in ("version_id", "service_id", "scope_id", "user_id", "unit_id"):
         key = name
         # Plain viewing pages use the active version (visible to all roles).
-        if read_only and name in ("version_id", "service_id") and rule in (
-            "/catalog/versions/<int:version_id>",
-            "/catalog/services/<int:service_id>",
+        if (
+            read_only
+            and name in ("version_id", "service_id")
+            and rule
+            in (
+                "/catalog/versions/<int:version_id>",
+                "/catalog/services/<int:service_id>",
+            )
         ):
             key = f"active_{name}"
         url = url.replace(f"<int:{name}>", str(objects[key]))
