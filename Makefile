@@ -1,0 +1,57 @@
+# HAI — two commands: `make run` (serve with demo data) and `make test` (whole suite).
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+FLASK := $(VENV)/bin/flask --app wsgi
+# Reinstall when the dependencies change.
+STAMP := $(VENV)/.installed-$(shell sha1sum pyproject.toml | cut -c1-12)
+HOST ?= 127.0.0.1
+PORT ?= 5000
+
+.PHONY: run setup test test-sqlite test-postgres system-deps bench lint clean
+
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+
+$(STAMP): pyproject.toml | $(PY)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -e ".[dev]"
+	rm -f $(VENV)/.installed-*
+	touch $@
+
+setup: $(STAMP)
+
+## make run: migrate, load the catalog and demo users, serve on http://127.0.0.1:5000
+run: $(STAMP)
+	$(FLASK) db upgrade
+	$(FLASK) hai seed
+	$(FLASK) hai demo
+	@echo "HAI is starting on http://$(HOST):$(PORT)  (Ctrl+C to stop)"
+	$(FLASK) run --host $(HOST) --port $(PORT)
+
+## make test: the whole suite on SQLite (with the browser tests) and on PostgreSQL
+test: $(STAMP) system-deps
+	$(PY) -m ruff check .
+	$(PY) -m pytest -q -p no:cacheprovider
+	bash scripts/with-postgres.sh $(PY) -m pytest -q -p no:cacheprovider -m "not browser"
+
+test-sqlite: $(STAMP)
+	$(PY) -m pytest -q
+
+test-postgres: $(STAMP) system-deps
+	bash scripts/with-postgres.sh $(PY) -m pytest -q -m "not browser"
+
+## Debian packages the suite needs: chromium (browser tests), postgresql (PostgreSQL run)
+system-deps:
+	bash scripts/install-system-deps.sh
+
+bench: $(STAMP)
+	$(PY) -m bench
+
+lint: $(STAMP)
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache
