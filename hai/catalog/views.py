@@ -129,13 +129,14 @@ def version(version_id: int):
 def compare():
     visible = [v for v in queries.list_versions() if policy.can_view_version(current_user, v)]
     left_id, right_id = _int_arg("left"), _int_arg("right")
+    if not (left_id and right_id) and len(visible) >= 2:
+        # By default: what the version in the list's second place changed into the first.
+        left_id, right_id = visible[1].id, visible[0].id
     comparison = None
     if left_id and right_id:
         left = policy.get_version_or_404(current_user, left_id)
         right = policy.get_version_or_404(current_user, right_id)
         comparison = queries.compare_versions(left, right)
-    elif len(visible) >= 2:
-        left_id, right_id = visible[1].id, visible[0].id
     return render_template(
         "catalog/compare.html",
         versions=visible,

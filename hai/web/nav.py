@@ -34,8 +34,8 @@ NAV_ITEMS: list[NavItem] = [
     NavItem(
         "Versi Katalog",
         "catalog.versions",
-        Capability.CATALOG_MANAGE,
-        "Buat draf versi baru, ubah, bandingkan dan aktifkan.",
+        Capability.CATALOG_VIEW,
+        "Riwayat versi katalog, perbandingan antarversi, dan (administrator) draf versi baru.",
     ),
     NavItem(
         "Pengguna",
