@@ -25,6 +25,15 @@ class Capability(enum.Enum):
     AUDIT_VIEW = "audit.view"
 
 
+CAPABILITY_LABELS: dict[Capability, str] = {
+    Capability.CATALOG_VIEW: "Melihat katalog layanan",
+    Capability.CATALOG_MANAGE: "Mengelola versi katalog",
+    Capability.CHANNEL_VIEW: "Melihat kanal layanan",
+    Capability.USER_MANAGE: "Mengelola pengguna dan peran",
+    Capability.UNIT_MANAGE: "Mengelola unit organisasi",
+    Capability.AUDIT_VIEW: "Melihat log audit",
+}
+
 ALL_ROLES = frozenset(Role)
 
 ROLE_CAPABILITIES: dict[Role, frozenset[Capability]] = {

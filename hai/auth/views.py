@@ -147,6 +147,31 @@ def change_password():
 
 # --- administrators' user pages ------------------------------------------------
 
+
+@bp.route("/admin/roles")
+@requires(Capability.USER_MANAGE)
+def roles():
+    """The role × capability table (fixed in code) and how many active users hold each role."""
+    from hai.auth.permissions import CAPABILITY_LABELS, ROLE_CAPABILITIES
+
+    counts = dict(
+        db.session.execute(
+            select(UserRole.role, func.count())
+            .join(User)
+            .where(User.is_active.is_(True))
+            .group_by(UserRole.role)
+        ).all()
+    )
+    return render_template(
+        "auth/roles.html",
+        roles=list(Role),
+        capabilities=list(Capability),
+        labels=CAPABILITY_LABELS,
+        matrix=ROLE_CAPABILITIES,
+        counts=counts,
+    )
+
+
 PAGE_SIZE = 25
 
 

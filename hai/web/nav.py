@@ -44,6 +44,12 @@ NAV_ITEMS: list[NavItem] = [
         "Kelola akun, peran dan unit kerja pengguna.",
     ),
     NavItem(
+        "Peran & Hak Akses",
+        "auth.roles",
+        Capability.USER_MANAGE,
+        "Hak akses setiap peran dan jumlah penggunanya.",
+    ),
+    NavItem(
         "Unit Organisasi",
         "org.index",
         Capability.UNIT_MANAGE,

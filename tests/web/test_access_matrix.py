@@ -28,6 +28,7 @@ GET_PAGES: dict[str, frozenset[Role]] = {
     "/admin/users": ADMIN,
     "/admin/users/new": ADMIN,
     "/admin/users/<int:user_id>": ADMIN,
+    "/admin/roles": ADMIN,
     "/admin/units": ADMIN,
     "/admin/units/new": ADMIN,
     "/admin/units/<int:unit_id>": ADMIN,
