@@ -13,7 +13,7 @@ from wtforms import (
     SelectMultipleField,
     StringField,
 )
-from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from hai.auth.roles import Role
@@ -60,7 +60,7 @@ def _type_choices():
 class UserForm(FlaskForm):
     email = EmailField(
         "Email",
-        validators=[DataRequired(REQUIRED), Email("Alamat email tidak valid."), Length(max=254)],
+        validators=[DataRequired(REQUIRED), Length(max=254)],
     )
     name = StringField("Nama lengkap", validators=[DataRequired(REQUIRED), Length(max=120)])
     position = StringField("Jabatan", validators=[Optional(), Length(max=120)])

@@ -7,7 +7,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, select
+from email_validator import EmailNotValidError, validate_email
+from sqlalchemy import func, select, update
+from sqlalchemy.orm.attributes import flag_modified
 
 from hai.audit.services import record
 from hai.auth import sessions
@@ -29,6 +31,17 @@ class AccountError(ValueError):
 
 def normalise_email(email: str) -> str:
     return email.strip().lower()
+
+
+def checked_email(email: str) -> str:
+    """The normalised address, or AccountError on the email field."""
+    try:
+        # Syntax only: deliverability needs DNS, which an intranet may not have.
+        # test_environment admits the reserved .test domain of the demo accounts.
+        result = validate_email(email.strip(), check_deliverability=False, test_environment=True)
+    except EmailNotValidError:
+        raise AccountError("Alamat email tidak valid.", "email") from None
+    return normalise_email(result.normalized)
 
 
 def find_user_by_email(email: str) -> User | None:
@@ -62,10 +75,8 @@ def create_user(
     is_demo: bool = False,
     ip: str = "",
 ) -> User:
-    email = normalise_email(email)
+    email = checked_email(email)
     name = name.strip()
-    if not email or "@" not in email:
-        raise AccountError("Alamat email tidak valid.", "email")
     if not name:
         raise AccountError("Nama wajib diisi.", "name")
     if find_user_by_email(email) is not None:
@@ -148,6 +159,10 @@ def update_user(
         user.is_active = is_active
         if not is_active:
             sessions.end_all_sessions(user, now=now, reason="account_disabled")
+    if changes:
+        # Role rows live in another table: touch the user row so that its version
+        # goes up and a form opened before this change is refused as stale.
+        flag_modified(user, "name")
     db.session.flush()
     if changes:
         record("user.updated", now=now, actor=actor, target=user, ip=ip, changes=changes)
@@ -242,7 +257,9 @@ def authenticate(
         record("auth.login_refused_demo", now=now, actor=user, ip=ip)
         return LoginResult(LoginOutcome.DEMO_REFUSED)
     token = sessions.start_session(user, now=now, ip=ip, user_agent=user_agent)
-    user.last_login_at = now
+    # A bulk UPDATE: logging in must not raise the row version that guards the
+    # administrators' edit form against stale saves.
+    db.session.execute(update(User).where(User.id == user.id).values(last_login_at=now))
     record("auth.login", now=now, actor=user, ip=ip)
     return LoginResult(LoginOutcome.OK, user=user, token=token)
 

@@ -200,12 +200,16 @@ def users():
 
 
 def _user_form(user: User | None = None, *, fill: bool | None = None) -> UserForm:
-    """The user form; filled from ``user`` on GET (or when ``fill`` says so)."""
-    form = UserForm(unit_choices=unit_choices())
+    """The user form; filled from ``user`` on GET (or when ``fill`` says so).
+
+    Editing has no email field: the address is the login and is shown, not edited.
+    """
+    form = UserForm(unit_choices=unit_choices(keep=user.unit_id if user else None))
+    if user is not None:
+        del form.email
     if fill is None:
         fill = request.method == "GET"
     if user is not None and fill:
-        form.email.data = user.email
         form.name.data = user.name
         form.position.data = user.position
         form.phone.data = user.phone
@@ -255,7 +259,6 @@ def user_new():
 def user_edit(user_id: int):
     user = db.get_or_404(User, user_id)
     form = _user_form(user)
-    form.email.data = user.email  # the email is the login: not changed here
     if form.validate_on_submit():
         if form.version.data != str(user.version):
             form.form_errors.append(
@@ -263,7 +266,11 @@ def user_edit(user_id: int):
                 "Muat ulang halaman untuk melihat perubahan terbaru."
             )
             return render_template(
-                "auth/user_form.html", form=form, user=user, reset_form=ResetPasswordForm()
+                "auth/user_form.html",
+                form=form,
+                user=user,
+                reset_form=ResetPasswordForm(),
+                sessions=active_sessions(user),
             ), 409
         try:
             services.update_user(

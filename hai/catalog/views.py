@@ -262,7 +262,10 @@ def _service_form(svc: CatalogService | None, *, fill: bool | None = None) -> Se
     """The service form: the submitted data on a POST to it, else filled from ``svc``."""
     if fill is None:
         fill = request.method == "GET"
-    form = ServiceForm(unit_choices=unit_choices(), **({"formdata": None} if fill else {}))
+    form = ServiceForm(
+        unit_choices=unit_choices(keep=svc.responsible_unit_id if svc else None),
+        **({"formdata": None} if fill else {}),
+    )
     if svc is not None and fill:
         for field in (
             "code",

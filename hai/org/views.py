@@ -25,7 +25,7 @@ def index():
 
 
 def _form_page(unit: OrgUnit | None):
-    form = UnitForm(parent_choices=unit_choices())
+    form = UnitForm(parent_choices=unit_choices(keep=unit.parent_id if unit else None))
     if unit is not None and request.method == "GET":
         form.code.data, form.name.data, form.short_name.data = unit.code, unit.name, unit.short_name
         form.kind.data = unit.kind.value
