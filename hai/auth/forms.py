@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     EmailField,
@@ -18,17 +17,17 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from hai.auth.roles import Role
 from hai.catalog.user_types import USER_TYPES
-from hai.web.forms import choices
+from hai.web.forms import HaiForm, choices
 
 REQUIRED = "Wajib diisi."
 
 
-class LoginForm(FlaskForm):
+class LoginForm(HaiForm):
     email = EmailField("Email", validators=[DataRequired(REQUIRED), Length(max=254)])
     password = PasswordField("Kata sandi", validators=[DataRequired(REQUIRED), Length(max=128)])
 
 
-class PasswordChangeForm(FlaskForm):
+class PasswordChangeForm(HaiForm):
     current_password = PasswordField("Kata sandi saat ini", validators=[DataRequired(REQUIRED)])
     new_password = PasswordField(
         "Kata sandi baru", validators=[DataRequired(REQUIRED), Length(max=128)]
@@ -57,7 +56,7 @@ def _type_choices():
     ]
 
 
-class UserForm(FlaskForm):
+class UserForm(HaiForm):
     email = EmailField(
         "Email",
         validators=[DataRequired(REQUIRED), Length(max=254)],
@@ -91,13 +90,13 @@ class UserForm(FlaskForm):
         return int(self.unit_id.data) if self.unit_id.data else None
 
 
-class ResetPasswordForm(FlaskForm):
+class ResetPasswordForm(HaiForm):
     password = PasswordField(
         "Kata sandi baru", validators=[DataRequired(REQUIRED), Length(max=128)]
     )
 
 
-class UserFilterForm(FlaskForm):
+class UserFilterForm(HaiForm):
     class Meta:
         csrf = False
 

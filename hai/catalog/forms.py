@@ -1,12 +1,11 @@
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import DateField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from hai.auth.forms import MultiCheckboxField
 from hai.catalog.user_types import USER_TYPES
-from hai.web.forms import choices
+from hai.web.forms import HaiForm, choices
 
 REQUIRED = "Wajib diisi."
 NORM = [
@@ -15,23 +14,23 @@ NORM = [
 ]
 
 
-class DraftForm(FlaskForm):
+class DraftForm(HaiForm):
     code = StringField("Kode versi baru", validators=[DataRequired(REQUIRED), Length(max=32)])
     title = StringField("Judul", validators=[DataRequired(REQUIRED), Length(max=200)])
 
 
-class VersionInfoForm(FlaskForm):
+class VersionInfoForm(HaiForm):
     title = StringField("Judul", validators=[DataRequired(REQUIRED), Length(max=200)])
     notes = TextAreaField("Catatan perubahan", validators=[Optional(), Length(max=5000)])
 
 
-class ActivateForm(FlaskForm):
+class ActivateForm(HaiForm):
     effective_from = DateField(
         "Berlaku mulai tanggal", validators=[DataRequired("Tanggal berlaku wajib diisi.")]
     )
 
 
-class ServiceForm(FlaskForm):
+class ServiceForm(HaiForm):
     code = StringField("Kode layanan", validators=[DataRequired(REQUIRED), Length(max=32)])
     name = StringField("Nama layanan", validators=[DataRequired(REQUIRED), Length(max=300)])
     definition = TextAreaField("Definisi", validators=[Optional(), Length(max=5000)])
@@ -39,7 +38,7 @@ class ServiceForm(FlaskForm):
     responsible_unit_name = StringField(
         "Penanggung jawab", validators=[Optional(), Length(max=200)]
     )
-    responsible_unit_id = SelectField("Unit penanggung jawab")
+    responsible_unit_id = SelectField("Unit penanggung jawab", validators=[Optional()])
     norm_hours = IntegerField("Norma waktu (jam kerja)", validators=NORM)
     norm_text = StringField("Norma waktu (uraian)", validators=[Optional(), Length(max=100)])
     access = MultiCheckboxField("Jenis pengguna yang berhak", coerce=int)
@@ -50,7 +49,7 @@ class ServiceForm(FlaskForm):
         self.responsible_unit_id.choices = choices([("", "— tidak ditetapkan —"), *unit_choices])
 
 
-class ScopeForm(FlaskForm):
+class ScopeForm(HaiForm):
     code = StringField("Kode", validators=[DataRequired(REQUIRED), Length(max=40)])
     name = StringField("Nama ruang lingkup", validators=[DataRequired(REQUIRED), Length(max=500)])
     norm_hours = IntegerField("Norma (jam kerja)", validators=NORM)

@@ -7,6 +7,7 @@ or before the version currently in force.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from datetime import date, datetime
 
@@ -173,6 +174,10 @@ def create_draft(
     source: CatalogVersion, *, code: str, title: str, now: datetime, actor, ip: str = ""
 ) -> CatalogVersion:
     """A new draft version, a deep copy of ``source`` (normally the one in force)."""
+    if source.is_editable:
+        raise CatalogError(
+            "Draf hanya dapat dibuat dari versi yang sudah aktif atau tidak berlaku."
+        )
     code, title = code.strip(), title.strip()
     if not code:
         raise CatalogError("Kode versi wajib diisi.", "code")
@@ -236,6 +241,29 @@ def update_version_info(version, *, title: str, notes: str, now: datetime, actor
     record("catalog.version_updated", now=now, actor=actor, target=version, ip=ip)
 
 
+GENERATED_NORM = re.compile(r"\d+ jam kerja")
+
+
+def _norm_text(text: str, norm_hours: int | None) -> str:
+    """The wording shown for a service's norm: free wording (``24 s.d. 32 jam kerja``)
+    is kept; empty or plain ``N jam kerja`` wording follows ``norm_hours``."""
+    text = text.strip()
+    if not text or GENERATED_NORM.fullmatch(text):
+        return f"{norm_hours} jam kerja" if norm_hours else ""
+    return text
+
+
+def _next_label(siblings: list[CatalogScope]) -> str:
+    """The label after the siblings': the next letter if they are lettered, else
+    one more than the highest number."""
+    labels = [s.label for s in siblings if s.label]
+    if labels and all(len(x) == 1 and x.isalpha() for x in labels):
+        last = max(labels)
+        return chr(ord(last) + 1) if last < "z" else str(len(labels) + 1)
+    numbers = [int(x) for x in labels if x.isdigit()]
+    return str(max(numbers, default=0) + 1)
+
+
 def _check_norm(norm_hours: int | None, field: str = "norm_hours") -> None:
     if norm_hours is not None and not 1 <= norm_hours <= 2000:
         raise CatalogError("Norma waktu harus antara 1 dan 2000 jam kerja, atau kosong.", field)
@@ -288,7 +316,7 @@ def save_service(
     service.responsible_unit_name = responsible_unit_name.strip()
     service.responsible_unit_id = responsible_unit_id
     service.norm_hours = norm_hours
-    service.norm_text = norm_text.strip() or (f"{norm_hours} jam kerja" if norm_hours else "")
+    service.norm_text = _norm_text(norm_text, norm_hours)
     if sorted(service.access) != access:
         keep = {a.user_type: a for a in service.access_rows}
         service.access_rows = [keep.get(t) or CatalogAccess(user_type=t) for t in access]
@@ -359,7 +387,7 @@ def save_scope(
             parent=parent,
             depth=(parent.depth + 1) if parent else 1,
             position=position,
-            label=str(len(siblings) + 1),
+            label=_next_label(siblings),
         )
         service.scopes.append(scope)
     scope.code = code

@@ -1,14 +1,13 @@
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, SelectField, StringField
 from wtforms.validators import DataRequired, Length, Optional, Regexp
 
 from hai.org.models import UnitKind
-from hai.web.forms import choices
+from hai.web.forms import HaiForm, choices
 
 
-class UnitForm(FlaskForm):
+class UnitForm(HaiForm):
     code = StringField(
         "Kode unit",
         validators=[

@@ -21,3 +21,13 @@ def attach_error(form: FlaskForm, message: str, field: str | None) -> None:
 def choices(pairs) -> list[SelectChoice]:
     """WTForms 3.3+ choice objects from (value, label) pairs."""
     return [SelectChoice(str(value), label) for value, label in pairs]
+
+
+class HaiForm(FlaskForm):
+    """Base of every form: WTForms' own messages in Indonesian."""
+
+    class Meta:
+        def get_translations(self, form):
+            from hai.web.form_messages import TRANSLATIONS
+
+            return TRANSLATIONS

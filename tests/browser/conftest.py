@@ -60,8 +60,14 @@ def live_app(tmp_path_factory):
             ("admin@browser.test", Role.ADMIN, None),
         ]:
             create_user(
-                email=email, name=f"Uji {role.label}", password=PASSWORD, roles=[role],
-                user_type=user_type, now=utcnow(), actor=None, actor_label="test",
+                email=email,
+                name=f"Uji {role.label}",
+                password=PASSWORD,
+                roles=[role],
+                user_type=user_type,
+                now=utcnow(),
+                actor=None,
+                actor_label="test",
             )
         db.session.commit()
     return app

@@ -57,7 +57,9 @@ def test_login_browse_and_filter_catalog(page, live_server):
 
     # Open a service: its scopes and access matrix are shown.
     page.get_by_label("Jenis pengguna").select_option("")
-    page.get_by_role("link", name=re.compile("BCSM.02 Layanan Konsultasi Teknis Perbendaharaan")).click()
+    page.get_by_role(
+        "link", name=re.compile("BCSM.02 Layanan Konsultasi Teknis Perbendaharaan")
+    ).click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("BCSM.02")
     expect(page.locator("table").first).to_be_visible()
     expect(page.get_by_text("Konsultasi Teknis Manajemen Investasi")).to_be_visible()
