@@ -17,16 +17,12 @@ from hai.auth.models import User, UserRole
 from hai.auth.passwords import burn_time, hash_password, password_problem, verify_password
 from hai.auth.roles import Role
 from hai.auth.throttle import ThrottlePolicy, is_throttled, record_attempt
+from hai.errors import RuleError
 from hai.extensions import db
 
 
-class AccountError(ValueError):
-    """A rule refused the change; ``field`` names the form field it concerns."""
-
-    def __init__(self, message: str, field: str | None = None):
-        super().__init__(message)
-        self.message = message
-        self.field = field
+class AccountError(RuleError):
+    """A account rule refused the change."""
 
 
 def normalise_email(email: str) -> str:

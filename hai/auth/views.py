@@ -32,7 +32,7 @@ from hai.auth.throttle import ThrottlePolicy
 from hai.db_types import utcnow
 from hai.extensions import db
 from hai.org.queries import unit_choices
-from hai.web.forms import attach_error
+from hai.web.forms import attach_error, submit
 from hai.web.requestinfo import client_ip, user_agent
 
 bp = Blueprint("auth", __name__)
@@ -229,8 +229,9 @@ def user_new():
         if not form.password.data:
             attach_error(form, "Kata sandi awal wajib diisi.", "password")
         else:
-            try:
-                user = services.create_user(
+            ok, user = submit(
+                form,
+                lambda: services.create_user(
                     email=form.email.data,
                     name=form.name.data,
                     password=form.password.data,
@@ -242,12 +243,9 @@ def user_new():
                     now=utcnow(),
                     actor=current_user,
                     ip=client_ip(),
-                )
-            except services.AccountError as exc:
-                db.session.rollback()
-                attach_error(form, exc.message, exc.field)
-            else:
-                db.session.commit()
+                ),
+            )
+            if ok:
                 flash(f"Pengguna {user.email} telah dibuat.", "success")
                 return redirect(url_for("auth.user_edit", user_id=user.id))
     status = 422 if request.method == "POST" else 200
@@ -272,8 +270,9 @@ def user_edit(user_id: int):
                 reset_form=ResetPasswordForm(),
                 sessions=active_sessions(user),
             ), 409
-        try:
-            services.update_user(
+        ok, _ = submit(
+            form,
+            lambda: services.update_user(
                 user,
                 name=form.name.data,
                 roles=form.selected_roles,
@@ -285,12 +284,9 @@ def user_edit(user_id: int):
                 now=utcnow(),
                 actor=current_user,
                 ip=client_ip(),
-            )
-        except services.AccountError as exc:
-            db.session.rollback()
-            attach_error(form, exc.message, exc.field)
-        else:
-            db.session.commit()
+            ),
+        )
+        if ok:
             flash("Perubahan disimpan.", "success")
             return redirect(url_for("auth.user_edit", user_id=user.id))
     status = 422 if request.method == "POST" else 200
@@ -309,15 +305,13 @@ def user_reset_password(user_id: int):
     user = db.get_or_404(User, user_id)
     reset_form = ResetPasswordForm()
     if reset_form.validate_on_submit():
-        try:
-            services.reset_password(
+        ok, _ = submit(
+            reset_form,
+            lambda: services.reset_password(
                 user, new=reset_form.password.data, now=utcnow(), actor=current_user, ip=client_ip()
-            )
-        except services.AccountError as exc:
-            db.session.rollback()
-            reset_form.password.errors = [exc.message]
-        else:
-            db.session.commit()
+            ),
+        )
+        if ok:
             flash("Kata sandi baru telah ditetapkan; sesi pengguna diakhiri.", "success")
             return redirect(url_for("auth.user_edit", user_id=user.id))
     form = _user_form(user, fill=True)

@@ -26,15 +26,13 @@ from hai.catalog.models import (
     VersionState,
 )
 from hai.catalog.queries import version_in_force
+from hai.errors import RuleError
 from hai.extensions import db
 from hai.org.models import OrgUnit
 
 
-class CatalogError(ValueError):
-    def __init__(self, message: str, field: str | None = None):
-        super().__init__(message)
-        self.message = message
-        self.field = field
+class CatalogError(RuleError):
+    """A catalog rule refused the change."""
 
 
 # The unit behind each service code, where the seed names one unit (the

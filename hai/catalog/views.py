@@ -14,7 +14,7 @@ from hai.catalog.user_types import USER_TYPES
 from hai.db_types import utcnow
 from hai.extensions import db
 from hai.org.queries import unit_choices
-from hai.web.forms import attach_error
+from hai.web.forms import submit
 from hai.web.htmx import is_htmx
 from hai.web.requestinfo import client_ip
 from hai.web.timefmt import today_wib
@@ -152,20 +152,18 @@ def draft_new(version_id: int):
     source = policy.get_version_or_404(current_user, version_id)
     form = DraftForm()
     if form.validate_on_submit():
-        try:
-            draft = services.create_draft(
+        ok, draft = submit(
+            form,
+            lambda: services.create_draft(
                 source,
                 code=form.code.data,
                 title=form.title.data,
                 now=utcnow(),
                 actor=current_user,
                 ip=client_ip(),
-            )
-        except services.CatalogError as exc:
-            db.session.rollback()
-            attach_error(form, exc.message, exc.field)
-        else:
-            db.session.commit()
+            ),
+        )
+        if ok:
             flash(f"Draf versi {draft.code} dibuat dari versi {source.code}.", "success")
             return redirect(url_for("catalog.version", version_id=draft.id))
     today = today_wib()
@@ -181,20 +179,18 @@ def version_info(version_id: int):
     v = policy.get_version_or_404(current_user, version_id, for_edit=True)
     form = VersionInfoForm()
     if form.validate_on_submit():
-        try:
-            services.update_version_info(
+        ok, _ = submit(
+            form,
+            lambda: services.update_version_info(
                 v,
                 title=form.title.data,
                 notes=form.notes.data or "",
                 now=utcnow(),
                 actor=current_user,
                 ip=client_ip(),
-            )
-        except services.CatalogError as exc:
-            db.session.rollback()
-            attach_error(form, exc.message, exc.field)
-        else:
-            db.session.commit()
+            ),
+        )
+        if ok:
             flash("Keterangan versi disimpan.", "success")
             return redirect(url_for("catalog.version", version_id=v.id))
     return _version_page_with(v, info_form=form), 422
@@ -206,20 +202,18 @@ def version_activate(version_id: int):
     v = policy.get_version_or_404(current_user, version_id, for_edit=True)
     form = ActivateForm()
     if form.validate_on_submit():
-        try:
-            services.activate_version(
+        ok, _ = submit(
+            form,
+            lambda: services.activate_version(
                 v,
                 effective_from=form.effective_from.data,
                 today=today_wib(),
                 now=utcnow(),
                 actor=current_user,
                 ip=client_ip(),
-            )
-        except services.CatalogError as exc:
-            db.session.rollback()
-            attach_error(form, exc.message, exc.field)
-        else:
-            db.session.commit()
+            ),
+        )
+        if ok:
             flash(
                 f"Versi {v.code} diaktifkan, berlaku mulai {form.effective_from.data:%d-%m-%Y}.",
                 "success",
@@ -306,13 +300,11 @@ def _save_service_from(form: ServiceForm, version, svc):
 def _service_form_page(version, svc):
     form = _service_form(svc)
     if form.validate_on_submit():
-        try:
-            saved = _save_service_from(form, version, svc)
-        except services.CatalogError as exc:
-            db.session.rollback()
-            attach_error(form, exc.message, exc.field)
-        else:
-            db.session.commit()
+        ok, saved = submit(
+            form,
+            lambda: _save_service_from(form, version, svc),
+        )
+        if ok:
             flash(f"Layanan {saved.code} disimpan.", "success")
             return redirect(url_for("catalog.service_edit", service_id=saved.id))
     status = 422 if request.method == "POST" else 200
@@ -403,8 +395,9 @@ def scope_new(service_id: int):
         parent = None
         if form.parent_id.data:
             parent = policy.get_scope_or_404(current_user, int(form.parent_id.data), for_edit=True)
-        try:
-            scope = services.save_scope(
+        ok, scope = submit(
+            form,
+            lambda: services.save_scope(
                 svc,
                 None,
                 code=form.code.data,
@@ -414,12 +407,9 @@ def scope_new(service_id: int):
                 now=utcnow(),
                 actor=current_user,
                 ip=client_ip(),
-            )
-        except services.CatalogError as exc:
-            db.session.rollback()
-            attach_error(form, exc.message, exc.field)
-        else:
-            db.session.commit()
+            ),
+        )
+        if ok:
             return _after_scope_change(svc, f"Ruang lingkup {scope.code} ditambahkan.")
     return _scope_error_page(svc, scope_form=form)
 
@@ -448,8 +438,9 @@ def scope_edit(scope_id: int):
             edit_form=form,
         )
     if form.validate_on_submit():
-        try:
-            services.save_scope(
+        ok, _ = submit(
+            form,
+            lambda: services.save_scope(
                 svc,
                 scope,
                 code=form.code.data,
@@ -458,12 +449,9 @@ def scope_edit(scope_id: int):
                 now=utcnow(),
                 actor=current_user,
                 ip=client_ip(),
-            )
-        except services.CatalogError as exc:
-            db.session.rollback()
-            attach_error(form, exc.message, exc.field)
-        else:
-            db.session.commit()
+            ),
+        )
+        if ok:
             return _after_scope_change(svc, f"Ruang lingkup {scope.code} disimpan.")
     return _scope_error_page(svc, editing=scope, edit_form=form)
 

@@ -7,15 +7,13 @@ from datetime import datetime
 from sqlalchemy import select
 
 from hai.audit.services import record
+from hai.errors import RuleError
 from hai.extensions import db
 from hai.org.models import ALLOWED_PARENTS, OrgUnit, UnitKind
 
 
-class UnitError(ValueError):
-    def __init__(self, message: str, field: str | None = None):
-        super().__init__(message)
-        self.message = message
-        self.field = field
+class UnitError(RuleError):
+    """A unit rule refused the change."""
 
 
 def save_unit(

@@ -11,8 +11,8 @@ from hai.extensions import db
 from hai.org.forms import UnitForm
 from hai.org.models import OrgUnit, UnitKind
 from hai.org.queries import unit_choices, units_in_tree_order
-from hai.org.services import UnitError, save_unit
-from hai.web.forms import attach_error
+from hai.org.services import save_unit
+from hai.web.forms import submit
 from hai.web.requestinfo import client_ip
 
 bp = Blueprint("org", __name__, url_prefix="/admin/units")
@@ -33,8 +33,9 @@ def _form_page(unit: OrgUnit | None):
         form.is_active.data = unit.is_active
     if form.validate_on_submit():
         parent = db.session.get(OrgUnit, int(form.parent_id.data)) if form.parent_id.data else None
-        try:
-            saved = save_unit(
+        ok, saved = submit(
+            form,
+            lambda: save_unit(
                 unit,
                 code=form.code.data,
                 name=form.name.data,
@@ -45,12 +46,9 @@ def _form_page(unit: OrgUnit | None):
                 now=utcnow(),
                 actor=current_user,
                 ip=client_ip(),
-            )
-        except UnitError as exc:
-            db.session.rollback()
-            attach_error(form, exc.message, exc.field)
-        else:
-            db.session.commit()
+            ),
+        )
+        if ok:
             flash(f"Unit {saved.name} disimpan.", "success")
             return redirect(url_for("org.index"))
     status = 422 if request.method == "POST" else 200

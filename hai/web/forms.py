@@ -2,9 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TypeVar
+
 from flask import flash
 from flask_wtf import FlaskForm
 from wtforms.fields.choices import SelectChoice
+
+from hai.errors import RuleError
+from hai.extensions import db
+
+T = TypeVar("T")
 
 
 def attach_error(form: FlaskForm, message: str, field: str | None) -> None:
@@ -31,3 +39,19 @@ class HaiForm(FlaskForm):
             from hai.web.form_messages import TRANSLATIONS
 
             return TRANSLATIONS
+
+
+def submit(form: FlaskForm, call: Callable[[], T]) -> tuple[bool, T | None]:
+    """Run a service call for a validated form, as one transaction.
+
+    On success commit and return (True, result). When a rule refuses, roll back,
+    put the message beside its field and return (False, None).
+    """
+    try:
+        result = call()
+    except RuleError as exc:
+        db.session.rollback()
+        attach_error(form, exc.message, exc.field)
+        return False, None
+    db.session.commit()
+    return True, result
