@@ -54,11 +54,10 @@ def main() -> None:
     from hai.catalog import seeds
     from hai.catalog.models import CatalogService
     from hai.catalog.queries import search_catalog, version_in_force
-    from hai.catalog.services import load_seed_catalog
     from hai.config import TestingConfig
     from hai.db_types import utcnow
     from hai.extensions import db
-    from hai.org.seed import load_units
+    from hai.reference import load_reference_data
 
     print("HAI foundation benchmarks (median of repeated runs)")
     print("seeds")
@@ -76,12 +75,11 @@ def main() -> None:
             from flask_migrate import upgrade
 
             upgrade()
-            load_units()
             start = time.perf_counter()
-            load_seed_catalog(now=utcnow())
+            load_reference_data(now=utcnow())
             db.session.commit()
             print("database (SQLite)")
-            row("load both catalog versions (570 scopes) and commit", time.perf_counter() - start)
+            row("load reference data (units, channels, 2 catalog versions, SLA)", time.perf_counter() - start)
 
             version = version_in_force(date(2026, 1, 5))
             queries = [("", None), ("sakti", None), ("reset password", None), ("", 4)]

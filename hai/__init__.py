@@ -84,8 +84,9 @@ def _register_blueprints(app: Flask) -> None:
     from hai.catalog.views import bp as catalog_bp
     from hai.home.views import bp as home_bp
     from hai.org.views import bp as org_bp
+    from hai.sla.views import bp as sla_bp
 
-    for bp in (home_bp, auth_bp, catalog_bp, org_bp, audit_bp):
+    for bp in (home_bp, auth_bp, catalog_bp, org_bp, audit_bp, sla_bp):
         app.register_blueprint(bp)
 
 

@@ -79,18 +79,16 @@ def create_user_command(email, name, roles, unit_code, user_type):
 
 @hai_cli.command("seed")
 def seed_command():
-    """Load reference data: units, channels, both seed catalog versions (idempotent)."""
-    from hai.catalog.services import load_channels, load_seed_catalog
-    from hai.org.seed import load_units
+    """Load reference data: units, channels, both catalog versions, SLA parameters (idempotent)."""
+    from hai.reference import load_reference_data
 
-    now = utcnow()
-    units = load_units()
-    channels = load_channels()
-    versions = load_seed_catalog(now=now)
+    loaded = load_reference_data(now=utcnow())
     db.session.commit()
+    versions = ", ".join(loaded["catalog_versions"]) or "none (already there)"
+    sla = ", ".join(loaded["sla_versions"]) or "none (already there)"
     click.echo(
-        f"units added: {units}; channels added: {channels}; "
-        f"catalog versions loaded: {', '.join(versions) or 'none (already there)'}"
+        f"units added: {loaded['units']}; channels added: {loaded['channels']}; "
+        f"catalog versions loaded: {versions}; SLA parameters loaded: {sla}"
     )
 
 

@@ -11,3 +11,10 @@ from hai.catalog.models import (  # noqa: F401
     Channel,
 )
 from hai.org.models import OrgUnit  # noqa: F401
+from hai.sla.models import (  # noqa: F401
+    CalendarException,
+    SlaChannelNorm,
+    SlaClock,
+    SlaMatrixCell,
+    SlaPriority,
+)

@@ -60,13 +60,10 @@ def _reset_schema(url: str) -> None:
 
 
 def _seed_reference_data() -> None:
-    from hai.catalog.services import load_channels, load_seed_catalog
     from hai.db_types import utcnow
-    from hai.org.seed import load_units
+    from hai.reference import load_reference_data
 
-    load_units()
-    load_channels()
-    load_seed_catalog(now=utcnow())
+    load_reference_data(now=utcnow())
     db.session.commit()
 
 

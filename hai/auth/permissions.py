@@ -23,6 +23,9 @@ class Capability(enum.Enum):
     USER_MANAGE = "user.manage"
     UNIT_MANAGE = "unit.manage"
     AUDIT_VIEW = "audit.view"
+    CALENDAR_VIEW = "calendar.view"
+    CALENDAR_MANAGE = "calendar.manage"
+    SLA_PREVIEW = "sla.preview"
 
 
 CAPABILITY_LABELS: dict[Capability, str] = {
@@ -32,6 +35,9 @@ CAPABILITY_LABELS: dict[Capability, str] = {
     Capability.USER_MANAGE: "Mengelola pengguna dan peran",
     Capability.UNIT_MANAGE: "Mengelola unit organisasi",
     Capability.AUDIT_VIEW: "Melihat log audit",
+    Capability.CALENDAR_VIEW: "Melihat kalender kerja",
+    Capability.CALENDAR_MANAGE: "Mengelola pengecualian kalender",
+    Capability.SLA_PREVIEW: "Pratinjau tenggat SLA",
 }
 
 ALL_ROLES = frozenset(Role)
@@ -40,9 +46,23 @@ ROLE_CAPABILITIES: dict[Role, frozenset[Capability]] = {
     role: frozenset({Capability.CATALOG_VIEW}) for role in Role
 }
 for _role in STAFF_ROLES:
-    ROLE_CAPABILITIES[_role] |= {Capability.CHANNEL_VIEW}
+    ROLE_CAPABILITIES[_role] |= {Capability.CHANNEL_VIEW, Capability.CALENDAR_VIEW}
+# Those who explain deadlines to users or manage them.
+for _role in (
+    Role.AGEN_L1,
+    Role.AGEN_L2,
+    Role.AGEN_L3,
+    Role.CSO,
+    Role.KEPALA_SEKSI,
+    Role.MANAJER_LAYANAN,
+    Role.KOORDINATOR,
+    Role.QA,
+    Role.ADMIN,
+):
+    ROLE_CAPABILITIES[_role] |= {Capability.SLA_PREVIEW}
 ROLE_CAPABILITIES[Role.KOORDINATOR] |= {Capability.AUDIT_VIEW}
 ROLE_CAPABILITIES[Role.ADMIN] |= {
+    Capability.CALENDAR_MANAGE,
     Capability.CATALOG_MANAGE,
     Capability.USER_MANAGE,
     Capability.UNIT_MANAGE,

@@ -225,6 +225,9 @@ def create_draft(
     ]
     db.session.add(draft)
     db.session.flush()
+    from hai.sla.norms import copy_norms  # the SLA parameters travel with the version
+
+    copy_norms(source, draft)
     record("catalog.draft_created", now=now, actor=actor, target=draft, ip=ip, based_on=source.code)
     return draft
 

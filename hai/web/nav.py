@@ -32,6 +32,18 @@ NAV_ITEMS: list[NavItem] = [
         "Sepuluh kanal resmi HAI-DJPb dan jam penerimaannya.",
     ),
     NavItem(
+        "Kalender Kerja",
+        "sla.calendar",
+        Capability.CALENDAR_VIEW,
+        "Hari dan jam kerja layanan, hari libur nasional dan cuti bersama.",
+    ),
+    NavItem(
+        "Pratinjau SLA",
+        "sla.preview",
+        Capability.SLA_PREVIEW,
+        "Hitung tenggat tanggapan dan pemenuhan untuk menjelaskan batas waktu kepada pengguna.",
+    ),
+    NavItem(
         "Versi Katalog",
         "catalog.versions",
         Capability.CATALOG_VIEW,

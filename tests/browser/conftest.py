@@ -47,14 +47,11 @@ def live_app(tmp_path_factory):
 
         from hai.auth.roles import Role
         from hai.auth.services import create_user
-        from hai.catalog.services import load_channels, load_seed_catalog
         from hai.db_types import utcnow
-        from hai.org.seed import load_units
+        from hai.reference import load_reference_data
 
         upgrade()
-        load_units()
-        load_channels()
-        load_seed_catalog(now=utcnow())
+        load_reference_data(now=utcnow())
         for email, role, user_type in [
             ("agen@browser.test", Role.AGEN_L1, None),
             ("admin@browser.test", Role.ADMIN, None),

@@ -13,6 +13,19 @@ from hai.org.models import OrgUnit
 ALL = frozenset(Role)
 STAFF = frozenset(STAFF_ROLES)
 ADMIN = frozenset({Role.ADMIN})
+SLA_PREVIEW = frozenset(
+    {
+        Role.AGEN_L1,
+        Role.AGEN_L2,
+        Role.AGEN_L3,
+        Role.CSO,
+        Role.KEPALA_SEKSI,
+        Role.MANAJER_LAYANAN,
+        Role.KOORDINATOR,
+        Role.QA,
+        Role.ADMIN,
+    }
+)
 
 # rule -> roles that may open it (GET). Others get 403, or 404 where the object
 # itself is hidden from them (drafts).
@@ -24,7 +37,11 @@ GET_PAGES: dict[str, frozenset[Role]] = {
     "/catalog/versions": ALL,
     "/catalog/versions/<int:version_id>": ALL,
     "/catalog/compare": ALL,
+    "/catalog/versions/<int:version_id>/sla": ALL,
     "/channels": STAFF,
+    "/calendar": STAFF,
+    "/calendar/year": STAFF,
+    "/sla/preview": SLA_PREVIEW,
     "/admin/users": ADMIN,
     "/admin/users/new": ADMIN,
     "/admin/users/<int:user_id>": ADMIN,
@@ -56,6 +73,9 @@ POST_ROUTES: dict[str, frozenset[Role]] = {
     "/catalog/services/<int:service_id>/scopes": ADMIN,
     "/catalog/scopes/<int:scope_id>/edit": ADMIN,
     "/catalog/scopes/<int:scope_id>/delete": ADMIN,
+    "/calendar/exceptions": ADMIN,
+    "/catalog/versions/<int:version_id>/sla": ADMIN,
+    "/calendar/exceptions/<int:exception_id>/remove": ADMIN,
 }
 PUBLIC = {"/", "/login", "/static/<path:filename>"}
 
@@ -96,7 +116,22 @@ def objects(db_session, make_user):
     service = draft.services[0]
     scope = next(s for s in draft.services if s.scopes).scopes[0]
     unit = db_session.scalar(select(OrgUnit).limit(1))
+    from datetime import date
+
+    from hai.sla.calendars import add_exception
+    from hai.sla.models import ExceptionKind
+
+    exception = add_exception(
+        start=date(2026, 12, 31),
+        end=date(2026, 12, 31),
+        kind=ExceptionKind.DAY_OFF,
+        reason="Uji",
+        now=utcnow(),
+        actor=admin,
+    )
+    db_session.commit()
     return {
+        "exception_id": exception.id,
         "version_id": draft.id,
         "service_id": service.id,
         "scope_id": scope.id,
@@ -109,7 +144,7 @@ def objects(db_session, make_user):
 
 def _url(rule: str, objects: dict, *, read_only: bool) -> str:
     url = rule
-    for name in ("version_id", "service_id", "scope_id", "user_id", "unit_id"):
+    for name in ("version_id", "service_id", "scope_id", "user_id", "unit_id", "exception_id"):
         key = name
         # Plain viewing pages use the active version (visible to all roles).
         if (
@@ -118,6 +153,7 @@ def _url(rule: str, objects: dict, *, read_only: bool) -> str:
             and rule
             in (
                 "/catalog/versions/<int:version_id>",
+                "/catalog/versions/<int:version_id>/sla",
                 "/catalog/services/<int:service_id>",
             )
         ):

@@ -1,0 +1,19 @@
+"""Reference data every installation needs, loaded idempotently: the seed units, the
+channels, both seed catalog versions and their SLA parameters."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+
+def load_reference_data(*, now: datetime) -> dict[str, object]:
+    from hai.catalog.services import load_channels, load_seed_catalog
+    from hai.org.seed import load_units
+    from hai.sla.norms import seed_all_norms
+
+    return {
+        "units": load_units(),
+        "channels": load_channels(),
+        "catalog_versions": load_seed_catalog(now=now),
+        "sla_versions": seed_all_norms(),
+    }
