@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from wtforms import DateField, IntegerField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from hai.auth.forms import MultiCheckboxField
 from hai.catalog.user_types import USER_TYPES
@@ -26,7 +26,7 @@ class VersionInfoForm(HaiForm):
 
 class ActivateForm(HaiForm):
     effective_from = DateField(
-        "Berlaku mulai tanggal", validators=[DataRequired("Tanggal berlaku wajib diisi.")]
+        "Berlaku mulai tanggal", validators=[InputRequired("Tanggal berlaku wajib diisi.")]
     )
 
 

@@ -8,7 +8,7 @@ from wtforms import (
     StringField,
     TimeField,
 )
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from hai.sla.models import ExceptionKind
 from hai.sla.policy import LEVEL_LABELS, PRIORITIES
@@ -18,7 +18,7 @@ REQUIRED = "Wajib diisi."
 
 
 class ExceptionForm(HaiForm):
-    start_date = DateField("Mulai tanggal", validators=[DataRequired(REQUIRED)])
+    start_date = DateField("Mulai tanggal", validators=[InputRequired(REQUIRED)])
     end_date = DateField("Sampai tanggal", validators=[Optional()])
     kind = SelectField("Jenis", choices=choices((k.value, k.label) for k in ExceptionKind))
     opens = TimeField("Jam buka", validators=[Optional()])
@@ -36,7 +36,7 @@ class PreviewForm(HaiForm):
     channel = SelectField("Kanal")
     scope = SelectField("Layanan / ruang lingkup", validators=[Optional()])
     received_at = DateTimeLocalField(
-        "Diterima (WIB)", format="%Y-%m-%dT%H:%M", validators=[DataRequired(REQUIRED)]
+        "Diterima (WIB)", format="%Y-%m-%dT%H:%M", validators=[InputRequired(REQUIRED)]
     )
     escalated = BooleanField("Dieskalasi (perlu penanganan lebih lanjut)")
     priority = SelectField("Prioritas ditetapkan agen", validators=[Optional()])

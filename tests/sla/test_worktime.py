@@ -51,9 +51,17 @@ def test_cuti_bersama_2025_as_the_package_has_them() -> None:
     table = indonesian_holidays([2025])
     cuti = sorted(d for d, name in table.items() if name.startswith("Cuti Bersama"))
     expected = [
-        date(2025, 1, 28), date(2025, 3, 28), date(2025, 4, 2), date(2025, 4, 3),
-        date(2025, 4, 4), date(2025, 4, 7), date(2025, 5, 13), date(2025, 5, 30),
-        date(2025, 6, 9), date(2025, 8, 18), date(2025, 12, 26),
+        date(2025, 1, 28),
+        date(2025, 3, 28),
+        date(2025, 4, 2),
+        date(2025, 4, 3),
+        date(2025, 4, 4),
+        date(2025, 4, 7),
+        date(2025, 5, 13),
+        date(2025, 5, 30),
+        date(2025, 6, 9),
+        date(2025, 8, 18),
+        date(2025, 12, 26),
     ]
     assert cuti == expected
     assert table[date(2025, 8, 17)] == "Hari Kemerdekaan Republik Indonesia"
@@ -96,7 +104,9 @@ def test_friday_afternoon_rolls_over_the_weekend(cal: WorkingCalendar) -> None:
     assert cal.add(wib(2025, 3, 7, 15, 30), H) == wib(2025, 3, 10, 8, 30)
 
 
-@pytest.mark.parametrize("at", [time(0), time(7, 59), time(12, 34, 56, 789), time(23, 59, 59, 999999)])
+@pytest.mark.parametrize(
+    "at", [time(0), time(7, 59), time(12, 34, 56, 789), time(23, 59, 59, 999999)]
+)
 @pytest.mark.parametrize("day", [date(2025, 3, 8), date(2025, 3, 9)])  # Saturday, Sunday
 def test_weekend_start_begins_monday_morning(cal: WorkingCalendar, day: date, at: time) -> None:
     start = datetime.combine(day, at, tzinfo=JAKARTA)
@@ -249,7 +259,8 @@ def test_added_day_off(plain: WorkingCalendar) -> None:
 def test_added_day_off_on_the_real_calendar() -> None:
     cal = default_calendar(
         exceptions=[DayRule(date(2025, 8, 19), date(2025, 8, 20), None)],
-        first_year=2025, last_year=2026,
+        first_year=2025,
+        last_year=2026,
     )
     assert cal.add(wib(2025, 8, 15, 15), 2 * H) == wib(2025, 8, 21, 9)
 
@@ -257,7 +268,8 @@ def test_added_day_off_on_the_real_calendar() -> None:
 def test_removed_holiday_becomes_a_working_day() -> None:
     cal = default_calendar(
         exceptions=[DayRule(date(2025, 8, 18), date(2025, 8, 18), STANDARD_HOURS)],
-        first_year=2025, last_year=2026,
+        first_year=2025,
+        last_year=2026,
     )
     assert cal.hours_on(date(2025, 8, 18)) == STANDARD_HOURS
     assert cal.holiday_name(date(2025, 8, 18)) is None  # no longer observed
@@ -268,7 +280,8 @@ def test_weekend_made_a_working_day(plain: WorkingCalendar) -> None:
     saturday = date(2025, 3, 8)
     cal = WorkingCalendar(
         exceptions=[DayRule(saturday, saturday, Hours(time(9), time(12)))],
-        first_year=2024, last_year=2026,
+        first_year=2024,
+        last_year=2026,
     )
     assert cal.add(wib(2025, 3, 7, 15, 30), H) == wib(2025, 3, 8, 9, 30)
     assert cal.add(wib(2025, 3, 7, 15, 30), 4 * H) == wib(2025, 3, 10, 8, 30)
@@ -325,6 +338,19 @@ def test_exceptions_partly_outside_the_range_are_clipped() -> None:
     assert cal.hours_on(date(2023, 12, 4)) is None
 
 
+def test_daylight_saving_transition_inside_hours_counts_real_time() -> None:
+    # Not an Indonesian case (WIB has no DST): the engine counts elapsed real time, so on
+    # 2025-03-09 in New York (02:00 EST -> 03:00 EDT) 01:00-05:00 holds three hours.
+    every_day = dict.fromkeys(range(7), Hours(time(1), time(5)))
+    cal = WorkingCalendar(tz=NEW_YORK, weekly=every_day, first_year=2025, last_year=2025)
+    start = datetime(2025, 3, 9, 1, tzinfo=NEW_YORK)
+    assert cal.elapsed(start, datetime(2025, 3, 9, 5, tzinfo=NEW_YORK)) == 3 * H
+    assert cal.add(start, 2 * H) == datetime(2025, 3, 9, 4, tzinfo=NEW_YORK)
+    assert cal.add(start, 3 * H) == datetime(2025, 3, 9, 5, tzinfo=NEW_YORK)
+    assert cal.add(start, 4 * H) == datetime(2025, 3, 10, 2, tzinfo=NEW_YORK)
+    assert cal.add(datetime(2025, 3, 8, 4, tzinfo=NEW_YORK), 2 * H) == start + H
+
+
 # -- properties -------------------------------------------------------------------------
 
 PROP_HOLIDAYS = indonesian_holidays(range(2023, 2029))
@@ -349,9 +375,7 @@ def instants(draw: st.DrawFn) -> datetime:
     micros = draw(
         st.one_of(
             st.integers(_LO, _HI - 1),
-            st.integers(0, (_HI - _LO) // 3_600_000_000 - 1).map(
-                lambda h: _LO + h * 3_600_000_000
-            ),
+            st.integers(0, (_HI - _LO) // 3_600_000_000 - 1).map(lambda h: _LO + h * 3_600_000_000),
         )
     )
     return (_EPOCH + timedelta(microseconds=micros)).astimezone(draw(st.sampled_from(ZONES)))
@@ -427,9 +451,13 @@ class MinuteReference:
                 hours = None
             else:
                 hours = DEFAULT_WEEKLY.get(day.weekday())
-            self._days[day] = None if hours is None else (
-                hours.opens.hour * 60 + hours.opens.minute,
-                hours.closes.hour * 60 + hours.closes.minute,
+            self._days[day] = (
+                None
+                if hours is None
+                else (
+                    hours.opens.hour * 60 + hours.opens.minute,
+                    hours.closes.hour * 60 + hours.closes.minute,
+                )
             )
         return self._days[day]
 
@@ -495,9 +523,7 @@ def minute_instants(draw: st.DrawFn) -> datetime:
 def test_agrees_with_minute_by_minute_reference(
     rules: list[DayRule], start: datetime, minutes: int, span: int
 ) -> None:
-    cal = WorkingCalendar(
-        holidays=PROP_HOLIDAYS, exceptions=rules, first_year=2024, last_year=2027
-    )
+    cal = WorkingCalendar(holidays=PROP_HOLIDAYS, exceptions=rules, first_year=2024, last_year=2027)
     ref = MinuteReference(PROP_HOLIDAYS, rules)
     assert cal.add(start, minutes * M) == ref.add(start, minutes)
     end = start + span * M
