@@ -79,7 +79,8 @@ def main() -> None:
             load_reference_data(now=utcnow())
             db.session.commit()
             print("database (SQLite)")
-            row("load reference data (units, channels, 2 catalog versions, SLA)", time.perf_counter() - start)
+            elapsed = time.perf_counter() - start
+            row("load reference data (units, channels, 2 versions, SLA)", elapsed)
 
             version = version_in_force(date(2026, 1, 5))
             queries = [("", None), ("sakti", None), ("reset password", None), ("", 4)]
@@ -139,3 +140,7 @@ def main() -> None:
 
 if __name__ == "__main__":
     main()
+    print()
+    from bench import worktime
+
+    worktime.main([])

@@ -68,7 +68,9 @@ class UserForm(HaiForm):
     user_type = SelectField("Jenis pengguna (katalog)", validate_choice=True)
     roles = MultiCheckboxField("Peran", validators=[DataRequired("Pilih minimal satu peran.")])
     is_active = BooleanField("Akun aktif", default=True)
-    password = PasswordField("Kata sandi awal", validators=[Optional(), Length(max=128)])
+    password = PasswordField(
+        "Kata sandi awal", validators=[DataRequired("Kata sandi awal wajib diisi."), Length(max=128)]
+    )
     version = HiddenField()
 
     def __init__(self, *args, unit_choices=(), **kwargs):

@@ -42,11 +42,12 @@ CAPABILITY_LABELS: dict[Capability, str] = {
 
 ALL_ROLES = frozenset(Role)
 
+# The catalog and the channels are public information: every role sees them.
 ROLE_CAPABILITIES: dict[Role, frozenset[Capability]] = {
-    role: frozenset({Capability.CATALOG_VIEW}) for role in Role
+    role: frozenset({Capability.CATALOG_VIEW, Capability.CHANNEL_VIEW}) for role in Role
 }
 for _role in STAFF_ROLES:
-    ROLE_CAPABILITIES[_role] |= {Capability.CHANNEL_VIEW, Capability.CALENDAR_VIEW}
+    ROLE_CAPABILITIES[_role] |= {Capability.CALENDAR_VIEW}
 # Those who explain deadlines to users or manage them.
 for _role in (
     Role.AGEN_L1,

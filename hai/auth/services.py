@@ -45,9 +45,14 @@ def find_user_by_email(email: str) -> User | None:
 
 
 def _check_roles(roles: Iterable[Role], user_type: int | None) -> frozenset[Role]:
+    """The roles, checked with the user type (only a requester has one)."""
     roles = frozenset(roles)
     if not roles:
         raise AccountError("Pilih minimal satu peran.", "roles")
+    if Role.PENGGUNA not in roles and user_type is not None:
+        raise AccountError(
+            "Jenis pengguna hanya untuk peran Pengguna Layanan; kosongkan untuk staf.", "user_type"
+        )
     if Role.PENGGUNA in roles and user_type is None:
         raise AccountError("Pengguna layanan wajib memiliki jenis pengguna (1–11).", "user_type")
     if user_type is not None and not 1 <= user_type <= 11:

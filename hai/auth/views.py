@@ -85,7 +85,6 @@ def login():
             session.clear()  # a fresh session on login (no fixation)
             session["sid"] = result.token
             login_user(result.user)
-            flash(f"Selamat datang, {result.user.name}.", "success")
             return redirect(_safe_next(request.args.get("next")))
         form.form_errors.append(LOGIN_MESSAGES[result.outcome])
         status = 429 if result.outcome is services.LoginOutcome.THROTTLED else 401
@@ -207,6 +206,7 @@ def _user_form(user: User | None = None, *, fill: bool | None = None) -> UserFor
     form = UserForm(unit_choices=unit_choices(keep=user.unit_id if user else None))
     if user is not None:
         del form.email
+        del form.password  # set through "Tetapkan kata sandi baru"
     if fill is None:
         fill = request.method == "GET"
     if user is not None and fill:
@@ -226,28 +226,25 @@ def _user_form(user: User | None = None, *, fill: bool | None = None) -> UserFor
 def user_new():
     form = _user_form()
     if form.validate_on_submit():
-        if not form.password.data:
-            attach_error(form, "Kata sandi awal wajib diisi.", "password")
-        else:
-            ok, user = submit(
-                form,
-                lambda: services.create_user(
-                    email=form.email.data,
-                    name=form.name.data,
-                    password=form.password.data,
-                    roles=form.selected_roles,
-                    unit_id=form.selected_unit_id,
-                    user_type=form.selected_user_type,
-                    phone=form.phone.data or "",
-                    position=form.position.data or "",
-                    now=utcnow(),
-                    actor=current_user,
-                    ip=client_ip(),
-                ),
-            )
-            if ok:
-                flash(f"Pengguna {user.email} telah dibuat.", "success")
-                return redirect(url_for("auth.user_edit", user_id=user.id))
+        ok, user = submit(
+            form,
+            lambda: services.create_user(
+                email=form.email.data,
+                name=form.name.data,
+                password=form.password.data,
+                roles=form.selected_roles,
+                unit_id=form.selected_unit_id,
+                user_type=form.selected_user_type,
+                phone=form.phone.data or "",
+                position=form.position.data or "",
+                now=utcnow(),
+                actor=current_user,
+                ip=client_ip(),
+            ),
+        )
+        if ok:
+            flash(f"Pengguna {user.email} telah dibuat.", "success")
+            return redirect(url_for("auth.user_edit", user_id=user.id))
     status = 422 if request.method == "POST" else 200
     return render_template("auth/user_form.html", form=form, user=None), status
 

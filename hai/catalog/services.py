@@ -69,6 +69,16 @@ def _require_draft(version: CatalogVersion) -> None:
 # --- loading the seeds ---------------------------------------------------------
 
 
+# What the seed versions rest on, in words (the seed files are named by hash).
+SEED_SOURCES = {
+    "2023.0": "Katalog Layanan Pengguna HAI-DJPb 2023.0 dan SLA 2023.0 (berlaku 1 Januari 2023)",
+    "2023.1": (
+        "Revisi SLA HAI-DJPb (reviu 30 Juni 2023); matriks akses, penanggung jawab dan "
+        "layanan lintas unit dari Katalog 2023.0"
+    ),
+}
+
+
 def load_seed_version(
     seed: seeds.SeedVersion, *, state: VersionState, now: datetime
 ) -> CatalogVersion:
@@ -78,7 +88,7 @@ def load_seed_version(
         title=seed.title,
         effective_from=seed.effective_from,
         state=state,
-        source=seed.source,
+        source=SEED_SOURCES.get(seed.code, seed.source),
         created_at=now,
         activated_at=now if state is not VersionState.DRAFT else None,
         retired_at=now if state is VersionState.RETIRED else None,
@@ -296,6 +306,11 @@ def save_service(
         raise CatalogError("Nama layanan wajib diisi.", "name")
     _check_norm(norm_hours)
     access = sorted(set(access))
+    if not access:
+        raise CatalogError(
+            "Pilih minimal satu jenis pengguna; layanan yang tidak dipakai lagi dihapus dari draf.",
+            "access",
+        )
     if any(not 1 <= t <= 11 for t in access):
         raise CatalogError("Jenis pengguna harus 1 sampai 11.", "access")
     clash = db.session.scalar(

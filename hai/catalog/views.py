@@ -7,6 +7,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user
 
 from hai.auth.permissions import Capability, requires
+from hai.auth.roles import Role
 from hai.catalog import policy, queries, services
 from hai.catalog.forms import ActivateForm, DraftForm, ScopeForm, ServiceForm, VersionInfoForm
 from hai.catalog.models import CatalogService
@@ -45,7 +46,11 @@ def index():
     else:
         version = queries.version_in_force(today)
     q = request.args.get("q", "").strip()[:100]
-    user_type = _int_arg("user_type")
+    if "user_type" in request.args:
+        user_type = _int_arg("user_type")
+    else:
+        # A requester first sees the services open to their own user type.
+        user_type = current_user.user_type if current_user.has_role(Role.PENGGUNA) else None
     if user_type is not None and user_type not in USER_TYPES:
         abort(400)
     hits = queries.search_catalog(version, q, user_type) if version else []
@@ -102,26 +107,31 @@ def versions():
         for v in queries.list_versions()
         if policy.can_view_version(current_user, v)
     ]
-    return render_template("catalog/versions.html", rows=rows, draft_form=DraftForm())
+    return render_template("catalog/versions.html", rows=rows)
 
 
 @bp.route("/catalog/versions/<int:version_id>")
 @requires(Capability.CATALOG_VIEW)
 def version(version_id: int):
-    v = policy.get_version_or_404(current_user, version_id)
+    return _version_page(policy.get_version_or_404(current_user, version_id))
+
+
+def _version_page(v, status: int = 200, **forms):
+    """The version page; ``forms`` replaces a blank form by the one just submitted."""
     today = today_wib()
     can_edit = policy.can_edit_version(current_user, v)
-    return render_template(
-        "catalog/version.html",
+    context = dict(
         version=v,
         status=queries.version_status(v, today),
         can_edit=can_edit,
         can_draft=current_user.can(Capability.CATALOG_MANAGE) and not v.is_editable,
-        info_form=VersionInfoForm(title=v.title, notes=v.notes) if can_edit else None,
-        activate_form=ActivateForm(effective_from=today) if can_edit else None,
-        draft_form=DraftForm(),
+        info_form=VersionInfoForm(formdata=None, title=v.title, notes=v.notes),
+        activate_form=ActivateForm(formdata=None, effective_from=today),
+        draft_form=DraftForm(formdata=None),
         scope_count=sum(len(s.scopes) for s in v.services),
     )
+    context.update(forms)
+    return render_template("catalog/version.html", **context), status
 
 
 @bp.route("/catalog/compare")
@@ -166,11 +176,7 @@ def draft_new(version_id: int):
         if ok:
             flash(f"Draf versi {draft.code} dibuat dari versi {source.code}.", "success")
             return redirect(url_for("catalog.version", version_id=draft.id))
-    today = today_wib()
-    rows = [(v, queries.version_status(v, today)) for v in queries.list_versions()]
-    return render_template(
-        "catalog/versions.html", rows=rows, draft_form=form, draft_source=source
-    ), 422
+    return _version_page(source, 422, draft_form=form)
 
 
 @bp.route("/catalog/versions/<int:version_id>/info", methods=["POST"])
@@ -193,7 +199,7 @@ def version_info(version_id: int):
         if ok:
             flash("Keterangan versi disimpan.", "success")
             return redirect(url_for("catalog.version", version_id=v.id))
-    return _version_page_with(v, info_form=form), 422
+    return _version_page(v, 422, info_form=form)
 
 
 @bp.route("/catalog/versions/<int:version_id>/activate", methods=["POST"])
@@ -219,7 +225,7 @@ def version_activate(version_id: int):
                 "success",
             )
             return redirect(url_for("catalog.version", version_id=v.id))
-    return _version_page_with(v, activate_form=form), 422
+    return _version_page(v, 422, activate_form=form)
 
 
 @bp.route("/catalog/versions/<int:version_id>/delete", methods=["POST"])
@@ -231,22 +237,6 @@ def version_delete(version_id: int):
     db.session.commit()
     flash(f"Draf versi {code} dihapus.", "success")
     return redirect(url_for("catalog.versions"))
-
-
-def _version_page_with(v, **forms):
-    today = today_wib()
-    context = dict(
-        version=v,
-        status=queries.version_status(v, today),
-        can_edit=True,
-        can_draft=False,
-        info_form=VersionInfoForm(title=v.title, notes=v.notes),
-        activate_form=ActivateForm(effective_from=today),
-        draft_form=DraftForm(),
-        scope_count=sum(len(s.scopes) for s in v.services),
-    )
-    context.update(forms)
-    return render_template("catalog/version.html", **context)
 
 
 # --- editing a draft: services -------------------------------------------------------
@@ -346,10 +336,14 @@ def service_delete(service_id: int):
 
 
 def _scope_form(svc: CatalogService, scope=None, *, blank: bool = False) -> ScopeForm:
-    """The scope form; ``blank`` ignores the submitted data (a fresh form after a save)."""
+    """The scope form; ``blank`` ignores the submitted data (a fresh form after a save).
+
+    Prefixed so that its fields never share ids with the service form on the page.
+    """
     choices = [(str(s.id), f"{s.code} {s.name[:60]}") for s in svc.scopes if s is not scope]
+    prefix = f"scope-{scope.id}" if scope is not None else "new-scope"
     kwargs = {"formdata": None} if blank else {}
-    return ScopeForm(parent_choices=choices, **kwargs)
+    return ScopeForm(parent_choices=choices, prefix=prefix, **kwargs)
 
 
 def _scopes_fragment(svc, *, scope_form=None, editing=None, edit_form=None, status=200):

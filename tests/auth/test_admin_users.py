@@ -484,3 +484,20 @@ def test_users_own_login_does_not_make_the_admins_form_stale(
     db_session.refresh(agent)
     assert agent.name == "Nama Baru"
     assert agent.last_login_at is not None
+
+
+def test_a_staff_member_cannot_carry_a_requester_user_type(db_session):
+    from hai.auth.services import AccountError, create_user
+    from hai.db_types import utcnow
+
+    with pytest.raises(AccountError) as exc:
+        create_user(
+            email="staf@test.hai",
+            name="Staf",
+            password="a long passphrase",
+            roles=[Role.AGEN_L1],
+            user_type=3,
+            now=utcnow(),
+            actor=None,
+        )
+    assert exc.value.field == "user_type"

@@ -760,3 +760,24 @@ def test_new_sub_scope_continues_lettered_labels(db_session, draft, admin):
         actor=admin,
     )
     assert child.label == "g"
+
+
+def test_a_service_needs_at_least_one_user_type(db_session, draft, admin):
+    service = draft.services[0]
+    with pytest.raises(CatalogError) as exc:
+        catalog.save_service(
+            draft,
+            service,
+            code=service.code,
+            name=service.name,
+            definition="",
+            audience="",
+            responsible_unit_name="",
+            responsible_unit_id=None,
+            norm_hours=8,
+            norm_text="",
+            access=[],
+            now=utcnow(),
+            actor=admin,
+        )
+    assert exc.value.field == "access"

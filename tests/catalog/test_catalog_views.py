@@ -106,11 +106,11 @@ def draft(db_session, active, admin_user):
 
 
 def test_catalog_shows_the_version_in_force(pengguna):
-    response = pengguna.get("/catalog")
+    response = pengguna.get("/catalog?user_type=")  # "Semua jenis pengguna"
     assert response.status_code == 200
     html = _html(response)
     assert "<html" in html
-    summary = re.search(r'<p class="result-summary">(.*?)</p>', html, flags=re.S).group(1)
+    summary = re.search(r'<p class="result-summary"[^>]*>(.*?)</p>', html, flags=re.S).group(1)
     assert "2023.1" in summary
     assert "Berlaku" in summary
     assert "30 Juni 2023" in summary
@@ -120,14 +120,14 @@ def test_catalog_shows_the_version_in_force(pengguna):
 
 
 def test_catalog_older_version_can_be_chosen(pengguna, old):
-    html = _html(pengguna.get(f"/catalog?version={old.id}"))
+    html = _html(pengguna.get(f"/catalog?version={old.id}&user_type="))
     assert "Tidak berlaku" in html
     assert html.count(SERVICE_ITEM) == 12
     assert "ITSM.01" in _listed_codes(html)
 
 
 def test_search_filters_services(pengguna):
-    response = pengguna.get("/catalog?q=sakti")
+    response = pengguna.get("/catalog?q=sakti&user_type=")
     assert response.status_code == 200
     html = _html(response)
     assert _listed_codes(html) == ["ITSM.01.04", "ITSM.01.07"]
@@ -135,10 +135,19 @@ def test_search_filters_services(pengguna):
 
 
 def test_search_shows_matching_scopes_under_their_service(pengguna):
-    html = _html(pengguna.get("/catalog?q=reset+password"))
+    html = _html(pengguna.get("/catalog?q=reset+password&user_type="))
     assert _listed_codes(html) == ["ITSM.01.04"]
     hits = re.search(r'<ul class="scope-hits">(.*?)</ul>', html, flags=re.S).group(1)
     assert "Reset Password User SAKTI" in hits
+
+
+def test_a_requester_first_sees_the_services_of_their_own_user_type(pengguna):
+    html = _html(pengguna.get("/catalog"))
+    assert "untuk jenis pengguna 1 (Satker Kementerian Negara/Lembaga)" in html
+    codes = _listed_codes(html)
+    assert "BCSM.02.01" in codes and "WBSM.01" in codes
+    assert "ITSM.01.04" not in codes  # type 1 has no access to the application services
+    assert "BMSM.01" not in codes
 
 
 def test_search_without_match_says_so(pengguna):
@@ -148,19 +157,19 @@ def test_search_without_match_says_so(pengguna):
 
 
 def test_htmx_search_returns_only_the_fragment(pengguna):
-    response = pengguna.htmx_get("/catalog?q=sakti")
+    response = pengguna.htmx_get("/catalog?q=sakti&user_type=")
     assert response.status_code == 200
     html = _html(response)
     assert "<html" not in html
     assert "<form" not in html
-    assert html.lstrip().startswith('<p class="result-summary">')
+    assert html.lstrip().startswith('<p class="result-summary"')
     assert _listed_codes(html) == ["ITSM.01.04", "ITSM.01.07"]
     assert "HX-Request" in response.headers.get("Vary", "")
 
 
 def test_full_page_also_varies_on_hx_request(pengguna):
     """Caches must not serve the fragment for the page or the other way round."""
-    response = pengguna.get("/catalog?q=sakti")
+    response = pengguna.get("/catalog?q=sakti&user_type=")
     assert "HX-Request" in response.headers.get("Vary", "")
 
 
@@ -370,7 +379,11 @@ def test_admin_adds_a_scope_with_htmx(admin, db_session, draft):
     admin.get(f"/catalog/services/{service.id}/edit")
     response = admin.post(
         f"/catalog/services/{service.id}/scopes",
-        {"code": "WBSM.01.04", "name": "Pengaduan gratifikasi", "norm_hours": "16"},
+        {
+            "new-scope-code": "WBSM.01.04",
+            "new-scope-name": "Pengaduan gratifikasi",
+            "new-scope-norm_hours": "16",
+        },
         headers=HTMX,
     )
     assert response.status_code == 200
@@ -391,7 +404,12 @@ def test_admin_adds_a_sub_scope_under_a_parent(admin, db_session, draft):
     admin.get(f"/catalog/services/{service.id}/edit")
     response = admin.post(
         f"/catalog/services/{service.id}/scopes",
-        {"code": "WBSM.01.01.a", "name": "Rincian", "norm_hours": "", "parent_id": str(parent.id)},
+        {
+            "new-scope-code": "WBSM.01.01.a",
+            "new-scope-name": "Rincian",
+            "new-scope-norm_hours": "",
+            "new-scope-parent_id": str(parent.id),
+        },
         headers=HTMX,
     )
     assert response.status_code == 200
@@ -406,16 +424,16 @@ def test_scope_without_a_name_is_refused_beside_the_field(admin, db_session, dra
     before = _count(db_session, CatalogScope, CatalogScope.service_id == service.id)
     response = admin.post(
         f"/catalog/services/{service.id}/scopes",
-        {"code": "WBSM.01.04", "name": "", "norm_hours": "8"},
+        {"new-scope-code": "WBSM.01.04", "new-scope-name": "", "new-scope-norm_hours": "8"},
         headers=HTMX,
     )
     assert response.status_code == 422
     html = _html(response)
     assert "<html" not in html
-    block = _field_block(html, "name")
+    block = _field_block(html, "new-scope-name")
     assert 'aria-invalid="true"' in block
-    assert 'aria-describedby="name-error"' in block
-    assert _field_error(block, "name") == "Wajib diisi."
+    assert 'aria-describedby="new-scope-name-error"' in block
+    assert _field_error(block, "new-scope-name") == "Wajib diisi."
     assert 'value="WBSM.01.04"' in html  # what was typed is kept
     assert _count(db_session, CatalogScope, CatalogScope.service_id == service.id) == before
 
@@ -425,11 +443,11 @@ def test_scope_with_duplicate_code_is_refused_beside_the_field(admin, db_session
     admin.get(f"/catalog/services/{service.id}/edit")
     response = admin.post(
         f"/catalog/services/{service.id}/scopes",
-        {"code": "WBSM.01.02", "name": "Duplikat", "norm_hours": "8"},
+        {"new-scope-code": "WBSM.01.02", "new-scope-name": "Duplikat", "new-scope-norm_hours": "8"},
         headers=HTMX,
     )
     assert response.status_code == 422
-    assert _field_error(_html(response), "code") == (
+    assert _field_error(_html(response), "new-scope-code") == (
         "Kode ruang lingkup sudah dipakai di layanan ini."
     )
     db_session.expire_all()
@@ -441,7 +459,7 @@ def test_scope_without_javascript_redirects_back_to_the_editor(admin, db_session
     admin.get(f"/catalog/services/{service.id}/edit")
     response = admin.post(
         f"/catalog/services/{service.id}/scopes",
-        {"code": "WBSM.01.04", "name": "Tanpa JS", "norm_hours": "8"},
+        {"new-scope-code": "WBSM.01.04", "new-scope-name": "Tanpa JS", "new-scope-norm_hours": "8"},
     )
     assert response.status_code == 302
     assert response.headers["Location"].endswith(
@@ -459,7 +477,11 @@ def test_admin_edits_a_scope(admin, db_session, draft):
     assert 'class="editing"' in _html(editor)
     response = admin.post(
         url,
-        {"code": scope.code, "name": "Pengaduan disiplin ASN", "norm_hours": "16"},
+        {
+            f"scope-{scope.id}-code": scope.code,
+            f"scope-{scope.id}-name": "Pengaduan disiplin ASN",
+            f"scope-{scope.id}-norm_hours": "16",
+        },
         headers=HTMX,
     )
     assert response.status_code == 200
@@ -476,7 +498,11 @@ def test_scope_edit_error_stays_in_the_editor(admin, db_session, draft):
     admin.get(f"/catalog/services/{service.id}/edit")
     response = admin.post(
         f"/catalog/scopes/{scope.id}/edit",
-        {"code": scope.code, "name": "Ok", "norm_hours": "5000"},
+        {
+            f"scope-{scope.id}-code": scope.code,
+            f"scope-{scope.id}-name": "Ok",
+            f"scope-{scope.id}-norm_hours": "5000",
+        },
         headers=HTMX,
     )
     assert response.status_code == 422
@@ -632,8 +658,14 @@ def test_non_admin_posts_with_valid_forms_are_forbidden(
             "norm_hours": "1",
             "access": ["1"],
         },
-        f"/catalog/services/{service.id}/scopes": {"code": "WBSM.01.09", "name": "Baru"},
-        f"/catalog/scopes/{scope.id}/edit": {"code": scope.code, "name": "Diubah"},
+        f"/catalog/services/{service.id}/scopes": {
+            "new-scope-code": "WBSM.01.09",
+            "new-scope-name": "Baru",
+        },
+        f"/catalog/scopes/{scope.id}/edit": {
+            f"scope-{scope.id}-code": scope.code,
+            f"scope-{scope.id}-name": "Diubah",
+        },
         f"/catalog/scopes/{scope.id}/delete": {},
         f"/catalog/services/{service.id}/delete": {},
         f"/catalog/versions/{draft.id}/delete": {},

@@ -348,7 +348,10 @@ def test_daylight_saving_transition_inside_hours_counts_real_time() -> None:
     assert cal.add(start, 2 * H) == datetime(2025, 3, 9, 4, tzinfo=NEW_YORK)
     assert cal.add(start, 3 * H) == datetime(2025, 3, 9, 5, tzinfo=NEW_YORK)
     assert cal.add(start, 4 * H) == datetime(2025, 3, 10, 2, tzinfo=NEW_YORK)
-    assert cal.add(datetime(2025, 3, 8, 4, tzinfo=NEW_YORK), 2 * H) == start + H
+    # One hour left on 03-08, then one real hour after 01:00 EST is 03:00 EDT.
+    assert cal.add(datetime(2025, 3, 8, 4, tzinfo=NEW_YORK), 2 * H) == datetime(
+        2025, 3, 9, 3, tzinfo=NEW_YORK
+    )
 
 
 # -- properties -------------------------------------------------------------------------

@@ -38,7 +38,7 @@ GET_PAGES: dict[str, frozenset[Role]] = {
     "/catalog/versions/<int:version_id>": ALL,
     "/catalog/compare": ALL,
     "/catalog/versions/<int:version_id>/sla": ALL,
-    "/channels": STAFF,
+    "/channels": ALL,
     "/calendar": STAFF,
     "/calendar/year": STAFF,
     "/sla/preview": SLA_PREVIEW,
