@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, render_template, request
 from sqlalchemy import func, select
 
+from hai.audit.labels import action_label, detail_lines, target_link
 from hai.audit.models import AuditEvent
 from hai.auth.permissions import Capability, requires
 from hai.extensions import db
@@ -50,4 +51,7 @@ def index():
         action=action,
         actor=actor,
         actions=actions,
+        action_label=action_label,
+        target_link=target_link,
+        detail_lines=detail_lines,
     )

@@ -69,7 +69,8 @@ class UserForm(HaiForm):
     roles = MultiCheckboxField("Peran", validators=[DataRequired("Pilih minimal satu peran.")])
     is_active = BooleanField("Akun aktif", default=True)
     password = PasswordField(
-        "Kata sandi awal", validators=[DataRequired("Kata sandi awal wajib diisi."), Length(max=128)]
+        "Kata sandi awal",
+        validators=[DataRequired("Kata sandi awal wajib diisi."), Length(max=128)],
     )
     version = HiddenField()
 
@@ -77,7 +78,7 @@ class UserForm(HaiForm):
         super().__init__(*args, **kwargs)
         self.roles.choices = choices(_role_choices())
         self.user_type.choices = choices(_type_choices())
-        self.unit_id.choices = choices([("", "— tanpa unit —"), *unit_choices])
+        self.unit_id.choices = choices([("", "(tanpa unit)"), *unit_choices])
 
     @property
     def selected_roles(self) -> list[Role]:

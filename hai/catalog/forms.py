@@ -46,7 +46,7 @@ class ServiceForm(HaiForm):
     def __init__(self, *args, unit_choices=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.access.choices = choices((n, f"{n}. {label}") for n, label in USER_TYPES.items())
-        self.responsible_unit_id.choices = choices([("", "— tidak ditetapkan —"), *unit_choices])
+        self.responsible_unit_id.choices = choices([("", "(tidak ditetapkan)"), *unit_choices])
 
 
 class ScopeForm(HaiForm):

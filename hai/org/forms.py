@@ -24,4 +24,4 @@ class UnitForm(HaiForm):
 
     def __init__(self, *args, parent_choices=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.parent_id.choices = choices([("", "— tanpa induk —"), *parent_choices])
+        self.parent_id.choices = choices([("", "(tanpa induk)"), *parent_choices])

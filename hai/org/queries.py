@@ -33,7 +33,7 @@ def unit_choices(keep: int | None = None) -> list[tuple[str, str]]:
     """Active units for a picker, plus ``keep`` (the current value) even if inactive,
     so that editing a record whose unit was deactivated does not fail."""
     return [
-        (str(u.id), ("— " * depth) + u.name + ("" if u.is_active else " (nonaktif)"))
+        (str(u.id), ("\u00a0\u00a0" * depth) + u.name + ("" if u.is_active else " (nonaktif)"))
         for u, depth in units_in_tree_order()
         if u.is_active or u.id == keep
     ]

@@ -47,7 +47,7 @@ NAV_ITEMS: list[NavItem] = [
         "Versi Katalog",
         "catalog.versions",
         Capability.CATALOG_VIEW,
-        "Riwayat versi katalog, perbandingan antarversi, dan (administrator) draf versi baru.",
+        "Riwayat versi katalog dan perbandingan antarversi.",
     ),
     NavItem(
         "Pengguna",

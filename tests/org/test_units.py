@@ -130,7 +130,7 @@ def test_admin_creates_a_kanwil_and_a_kppn_under_it(admin, admin_browser, db_ses
     assert created[1].details["changes"]["parent_id"] == {"from": None, "to": kanwil.id}
     # The new units are offered as parents and as units of users at once.
     form = admin_browser.get("/admin/users/new").get_data(as_text=True)
-    assert f'value="{kppn.id}">— — KPPN Denpasar</option>' in form
+    assert f'value="{kppn.id}">\u00a0\u00a0\u00a0\u00a0KPPN Denpasar</option>' in form
 
 
 @pytest.mark.parametrize(

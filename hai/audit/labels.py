@@ -1,0 +1,89 @@
+"""Indonesian names of audit actions, and links to the objects they concern."""
+
+from __future__ import annotations
+
+from flask import url_for
+
+ACTION_LABELS: dict[str, str] = {
+    "auth.login": "Masuk",
+    "auth.login_failed": "Gagal masuk",
+    "auth.login_refused_demo": "Masuk ditolak (akun demo)",
+    "auth.login_refused_disabled": "Masuk ditolak (akun nonaktif)",
+    "auth.login_throttled": "Masuk diblokir sementara (terlalu banyak percobaan)",
+    "auth.logout": "Keluar",
+    "auth.password_change_failed": "Gagal mengganti kata sandi",
+    "auth.password_changed": "Kata sandi diganti",
+    "user.created": "Pengguna dibuat",
+    "user.updated": "Pengguna diubah",
+    "user.password_reset": "Kata sandi ditetapkan administrator",
+    "org.unit_created": "Unit dibuat",
+    "org.unit_updated": "Unit diubah",
+    "catalog.seed_loaded": "Katalog awal dimuat",
+    "catalog.draft_created": "Draf versi katalog dibuat",
+    "catalog.draft_deleted": "Draf versi katalog dihapus",
+    "catalog.version_updated": "Keterangan versi diubah",
+    "catalog.version_activated": "Versi katalog diaktifkan",
+    "catalog.version_retired": "Versi katalog digantikan",
+    "catalog.service_created": "Layanan ditambahkan ke draf",
+    "catalog.service_updated": "Layanan draf diubah",
+    "catalog.service_deleted": "Layanan dihapus dari draf",
+    "catalog.scope_created": "Ruang lingkup ditambahkan",
+    "catalog.scope_updated": "Ruang lingkup diubah",
+    "catalog.scope_deleted": "Ruang lingkup dihapus",
+    "calendar.exception_added": "Pengecualian kalender ditambahkan",
+    "calendar.exception_removed": "Pengecualian kalender dihapus",
+    "sla.due_dates_recomputed": "Tenggat SLA dihitung ulang",
+    "sla.priority_updated": "Jam prioritas diubah",
+    "sla.matrix_updated": "Matriks prioritas diubah",
+    "sla.channel_norm_updated": "Norma kanal diubah",
+}
+
+TARGET_LABELS = {
+    "User": "Pengguna",
+    "OrgUnit": "Unit",
+    "CatalogVersion": "Versi katalog",
+    "CatalogService": "Layanan",
+    "CatalogScope": "Ruang lingkup",
+    "CalendarException": "Pengecualian kalender",
+}
+
+
+def action_label(action: str) -> str:
+    return ACTION_LABELS.get(action, action)
+
+
+def target_link(target_type: str, target_id: str) -> tuple[str, str | None]:
+    """(label, url or None) for an audit row's target."""
+    label = f"{TARGET_LABELS.get(target_type, target_type)} #{target_id}" if target_id else ""
+    if not target_id.isdigit():
+        return label, None
+    endpoints = {
+        "User": ("auth.user_edit", "user_id"),
+        "OrgUnit": ("org.edit", "unit_id"),
+        "CatalogVersion": ("catalog.version", "version_id"),
+    }
+    if target_type in endpoints:
+        endpoint, arg = endpoints[target_type]
+        return label, url_for(endpoint, **{arg: int(target_id)})
+    return label, None
+
+
+def detail_lines(details: dict) -> list[str]:
+    """Readable "key: value" lines; changes shown as "from → to"."""
+
+    def show(value) -> str:
+        if value is None:
+            return "—"
+        if value is True:
+            return "ya"
+        if value is False:
+            return "tidak"
+        if isinstance(value, list):
+            return ", ".join(show(v) for v in value) or "—"
+        if isinstance(value, dict) and set(value) == {"from", "to"}:
+            return f"{show(value['from'])} → {show(value['to'])}"
+        if isinstance(value, dict):
+            return "; ".join(f"{k}: {show(v)}" for k, v in value.items())
+        return str(value)
+
+    return [f"{key}: {show(value)}" for key, value in (details or {}).items()]
