@@ -108,8 +108,7 @@ def exception_add():
                 "Pengecualian kalender disimpan; tenggat tiket yang masih terbuka dihitung ulang.",
                 "success",
             )
-            target = url_for("sla.calendar", year=row.start_date.year, month=row.start_date.month)
-            return redirect(target)
+            return _after_change(row.start_date)
     return render_template("sla/calendar.html", **_calendar_context(year, month, form)), 422
 
 
@@ -127,7 +126,14 @@ def exception_remove(exception_id: int):
             "Pengecualian kalender dihapus; tenggat tiket yang masih terbuka dihitung ulang.",
             "success",
         )
-    return redirect(url_for("sla.calendar", year=row.start_date.year, month=row.start_date.month))
+    return _after_change(row.start_date)
+
+
+def _after_change(day: date):
+    """htmx: the page section with the month of the change; plain: redirect there."""
+    if is_htmx():
+        return render_template("sla/calendar.html", **_calendar_context(day.year, day.month))
+    return redirect(url_for("sla.calendar", year=day.year, month=day.month))
 
 
 # --- SLA preview ---------------------------------------------------------------------

@@ -98,7 +98,16 @@ def page(chromium):
     page = context.new_page()
     errors: list[str] = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
-    page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
+    # Chromium logs every 4xx/5xx response as a console error ("Failed to load
+    # resource"); a 422 form re-render is expected, so only script errors count.
+    page.on(
+        "console",
+        lambda msg: (
+            errors.append(msg.text)
+            if msg.type == "error" and not msg.text.startswith("Failed to load resource")
+            else None
+        ),
+    )
     yield page
     context.close()
     assert not errors, f"JavaScript errors in the page: {errors}"
