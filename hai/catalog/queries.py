@@ -93,7 +93,6 @@ def search_catalog(
             select(CatalogService)
             .where(CatalogService.version_id == version.id)
             .order_by(CatalogService.position)
-            .options(selectinload(CatalogService.scopes))
         )
     )
     if user_type is not None:
