@@ -1,5 +1,6 @@
 """Import every model so that metadata and Alembic see all tables."""
 
+from hai.attachments.models import Attachment  # noqa: F401
 from hai.audit.models import AuditEvent  # noqa: F401
 from hai.auth.models import LoginAttempt, User, UserRole, UserSession  # noqa: F401
 from hai.catalog.models import (  # noqa: F401
@@ -17,4 +18,13 @@ from hai.sla.models import (  # noqa: F401
     SlaClock,
     SlaMatrixCell,
     SlaPriority,
+)
+from hai.mail.models import OutboxMessage  # noqa: F401
+from hai.tickets.models import (  # noqa: F401
+    Notification,
+    OlaTarget,
+    Requester,
+    SlaBreach,
+    Ticket,
+    TicketEvent,
 )
