@@ -11,6 +11,7 @@ from hai.catalog.models import (  # noqa: F401
     CatalogVersion,
     Channel,
 )
+from hai.mail.models import OutboxMessage  # noqa: F401
 from hai.org.models import OrgUnit  # noqa: F401
 from hai.sla.models import (  # noqa: F401
     CalendarException,
@@ -19,7 +20,6 @@ from hai.sla.models import (  # noqa: F401
     SlaMatrixCell,
     SlaPriority,
 )
-from hai.mail.models import OutboxMessage  # noqa: F401
 from hai.tickets.models import (  # noqa: F401
     Notification,
     OlaTarget,
