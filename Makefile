@@ -28,7 +28,7 @@ run: $(STAMP)
 	$(FLASK) hai seed
 	$(FLASK) hai demo
 	@echo "HAI is starting on http://$(HOST):$(PORT)  (Ctrl+C to stop)"
-	$(FLASK) run --host $(HOST) --port $(PORT)
+	HAI_RUN_SCHEDULER=1 $(FLASK) run --host $(HOST) --port $(PORT)
 
 ## make test: the whole suite on SQLite (with the browser tests) and on PostgreSQL
 test: $(STAMP) system-deps

@@ -30,6 +30,10 @@ def create_app(config: type[BaseConfig] | None = None, overrides: dict | None = 
     from hai.cli import register_cli
 
     register_cli(app)
+    if app.config.get("RUN_SCHEDULER_IN_PROCESS"):
+        from hai.scheduler import start_in_process
+
+        start_in_process(app)
     return app
 
 
@@ -85,8 +89,9 @@ def _register_blueprints(app: Flask) -> None:
     from hai.home.views import bp as home_bp
     from hai.org.views import bp as org_bp
     from hai.sla.views import bp as sla_bp
+    from hai.tickets.views import bp as tickets_bp
 
-    for bp in (home_bp, auth_bp, catalog_bp, org_bp, audit_bp, sla_bp):
+    for bp in (home_bp, auth_bp, catalog_bp, org_bp, audit_bp, sla_bp, tickets_bp):
         app.register_blueprint(bp)
 
 
@@ -94,7 +99,7 @@ def _register_web(app: Flask) -> None:
     from hai.auth.permissions import Capability
     from hai.web.errors import register_error_handlers
     from hai.web.htmx import add_vary, is_htmx
-    from hai.web.nav import navigation_for
+    from hai.web.nav import navigation_for, unread_count
     from hai.web.security import register_security_headers
     from hai.web.timefmt import format_date, format_datetime
 
@@ -110,4 +115,7 @@ def _register_web(app: Flask) -> None:
             "Capability": Capability,
             "is_htmx": is_htmx(),
             "navigation": navigation_for(current_user) if current_user.is_authenticated else [],
+            "unread_notifications": unread_count(current_user)
+            if current_user.is_authenticated
+            else 0,
         }

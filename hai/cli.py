@@ -99,9 +99,13 @@ def demo_command():
 
     if not current_app.config["ALLOW_DEMO_USERS"]:
         raise click.ClickException("demo users are refused when HAI_ENV=production")
+    from hai.tickets.demo import load_demo_tickets
+
     created = load_demo_users(now=utcnow())
+    db.session.flush()
+    tickets = load_demo_tickets(now=utcnow())
     db.session.commit()
-    click.echo(f"demo users created: {len(created)}")
+    click.echo(f"demo users created: {len(created)}; demo tickets created: {tickets}")
     click.echo(f"Demo accounts (password for all: {DEMO_PASSWORD}):")
     for demo in DEMO_USERS:
         click.echo(f"  {demo.role.label:<40} {demo.email}")

@@ -48,6 +48,9 @@ class BaseConfig:
     LOGIN_THROTTLE_WINDOW = timedelta(minutes=15)
     ALLOW_DEMO_USERS = True
     DISPLAY_TIMEZONE = "Asia/Jakarta"
+    # `make run` sets HAI_RUN_SCHEDULER=1 to run the jobs inside the development server.
+    RUN_SCHEDULER_IN_PROCESS = os.environ.get("HAI_RUN_SCHEDULER") == "1"
+    HAI_REOPEN_DAYS = int(os.environ.get("HAI_REOPEN_DAYS", "7"))
     SCHEDULER_TIMEZONE = "Asia/Jakarta"
 
 
@@ -58,6 +61,7 @@ class DevelopmentConfig(BaseConfig):
 class TestingConfig(BaseConfig):
     ENV_NAME = "testing"
     TESTING = True
+    RUN_SCHEDULER_IN_PROCESS = False
     SECRET_KEY = "testing-secret"  # noqa: S105 (tests only)
     # Argon2 at the production cost makes a test suite slow; the algorithm is the same.
     PASSWORD_HASH_FAST = True

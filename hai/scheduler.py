@@ -35,8 +35,16 @@ class Job:
 
 def _jobs() -> list[Job]:
     from hai.catalog.jobs import retire_superseded_versions
+    from hai.tickets.jobs import flag_breaches
 
     return [
+        Job(
+            id="tickets.flag_breaches",
+            func=flag_breaches,
+            trigger="interval",
+            trigger_args={"minutes": 2},
+            description="Tandai tiket yang berisiko atau melewati SLA/OLA dan beri tahu petugas.",
+        ),
         Job(
             id="catalog.retire_superseded",
             func=retire_superseded_versions,
@@ -79,10 +87,12 @@ def acquire_leadership(app: Flask):
     return conn
 
 
-def build_scheduler(app: Flask):
+def build_scheduler(app: Flask, *, background: bool = False):
+    from apscheduler.schedulers.background import BackgroundScheduler
     from apscheduler.schedulers.blocking import BlockingScheduler
 
-    scheduler = BlockingScheduler(timezone=app.config["SCHEDULER_TIMEZONE"])
+    kind = BackgroundScheduler if background else BlockingScheduler
+    scheduler = kind(timezone=app.config["SCHEDULER_TIMEZONE"])
     for job in _jobs():
         scheduler.add_job(
             run_job,
@@ -101,3 +111,14 @@ def build_scheduler(app: Flask):
 
 def jobs() -> list[Job]:
     return _jobs()
+
+
+def start_in_process(app: Flask):
+    """For `make run` only: the jobs in a thread of the development server.
+
+    Production runs `flask --app wsgi hai scheduler` as its own process instead.
+    """
+    scheduler = build_scheduler(app, background=True)
+    scheduler.start()
+    log.info("scheduler started inside the development server")
+    return scheduler

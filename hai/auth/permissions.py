@@ -26,6 +26,11 @@ class Capability(enum.Enum):
     CALENDAR_VIEW = "calendar.view"
     CALENDAR_MANAGE = "calendar.manage"
     SLA_PREVIEW = "sla.preview"
+    TICKET_VIEW = "ticket.view"
+    TICKET_INTAKE = "ticket.intake"
+    TICKET_HANDLE = "ticket.handle"
+    TICKET_ASSIGN = "ticket.assign"
+    OLA_MANAGE = "ola.manage"
 
 
 CAPABILITY_LABELS: dict[Capability, str] = {
@@ -38,6 +43,11 @@ CAPABILITY_LABELS: dict[Capability, str] = {
     Capability.CALENDAR_VIEW: "Melihat kalender kerja",
     Capability.CALENDAR_MANAGE: "Mengelola pengecualian kalender",
     Capability.SLA_PREVIEW: "Pratinjau tenggat SLA",
+    Capability.TICKET_VIEW: "Melihat tiket",
+    Capability.TICKET_INTAKE: "Mencatat tiket baru",
+    Capability.TICKET_HANDLE: "Menangani tiket",
+    Capability.TICKET_ASSIGN: "Menugaskan tiket",
+    Capability.OLA_MANAGE: "Mengatur target OLA direktorat",
 }
 
 ALL_ROLES = frozenset(Role)
@@ -62,7 +72,33 @@ for _role in (
 ):
     ROLE_CAPABILITIES[_role] |= {Capability.SLA_PREVIEW}
 ROLE_CAPABILITIES[Role.KOORDINATOR] |= {Capability.AUDIT_VIEW}
+# Tickets (PER-8 Pasal 13–15, 25–28).
+for _role in (
+    Role.AGEN_L1,
+    Role.AGEN_L2,
+    Role.AGEN_L3,
+    Role.CSO,
+    Role.KEPALA_SEKSI,
+    Role.MANAJER_LAYANAN,
+    Role.KOORDINATOR,
+    Role.QA,
+):
+    ROLE_CAPABILITIES[_role] |= {Capability.TICKET_VIEW}
+for _role in (Role.AGEN_L1, Role.CSO):
+    ROLE_CAPABILITIES[_role] |= {Capability.TICKET_INTAKE}
+for _role in (
+    Role.AGEN_L1,
+    Role.AGEN_L2,
+    Role.AGEN_L3,
+    Role.CSO,
+    Role.KEPALA_SEKSI,
+    Role.MANAJER_LAYANAN,
+):
+    ROLE_CAPABILITIES[_role] |= {Capability.TICKET_HANDLE}
+for _role in (Role.MANAJER_LAYANAN, Role.KEPALA_SEKSI):
+    ROLE_CAPABILITIES[_role] |= {Capability.TICKET_ASSIGN}
 ROLE_CAPABILITIES[Role.ADMIN] |= {
+    Capability.OLA_MANAGE,
     Capability.CALENDAR_MANAGE,
     Capability.CATALOG_MANAGE,
     Capability.USER_MANAGE,

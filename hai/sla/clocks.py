@@ -6,6 +6,7 @@ the policy so its due dates can be recomputed whenever the calendar changes.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from sqlalchemy import select
@@ -46,6 +47,11 @@ def targets_of(clock: SlaClock) -> Targets:
     )
 
 
+# Subjects that mirror their clock's dates (e.g. tickets, for set-based queue
+# filters and breach flagging) register a function here: (clock, targets) -> None.
+MIRRORS: dict[str, Callable[[SlaClock, Targets], None]] = {}
+
+
 def refresh(clock: SlaClock) -> bool:
     """Recompute the due dates from the clock's inputs; True if any changed."""
     targets = targets_of(clock)
@@ -53,6 +59,9 @@ def refresh(clock: SlaClock) -> bool:
     clock.response_due_at = targets.response.due
     clock.fulfilment_due_at = targets.fulfilment.due
     clock.fulfilment_basis = targets.fulfilment.basis
+    mirror = MIRRORS.get(clock.subject_type)
+    if mirror is not None:
+        mirror(clock, targets)
     return before != (clock.response_due_at, clock.fulfilment_due_at, clock.fulfilment_basis)
 
 

@@ -59,6 +59,9 @@ class Request:
     paused: timedelta = timedelta(0)
 
 
+AT_RISK_SHARE = (3, 4)  # a target is at risk once 75 % of its allowance is used
+
+
 @dataclass(frozen=True)
 class Target:
     name: str
@@ -66,6 +69,7 @@ class Target:
     due: datetime | None
     basis: str  # "priority", "scope", "channel", "none"
     note: str = ""
+    at_risk: datetime | None = None  # when 75 % of the allowance is used
 
 
 @dataclass
@@ -97,6 +101,13 @@ def _due(calendar: WorkingCalendar, request: Request, norm: timedelta | None) ->
     return calendar.add(request.received_at, norm + request.paused)
 
 
+def _at_risk(calendar: WorkingCalendar, request: Request, norm: timedelta | None):
+    if norm is None:
+        return None
+    share, whole = AT_RISK_SHARE
+    return calendar.add(request.received_at, norm * share / whole + request.paused)
+
+
 def resolve_targets(calendar: WorkingCalendar, norms: SlaNorms, request: Request) -> Targets:
     channel = norms.channels.get(request.channel_code)
     response_norm = channel.response if channel else None
@@ -105,9 +116,16 @@ def resolve_targets(calendar: WorkingCalendar, norms: SlaNorms, request: Request
         response_norm,
         _due(calendar, request, response_norm),
         "channel" if response_norm is not None else "none",
+        at_risk=_at_risk(calendar, request, response_norm),
     )
     norm, basis = fulfilment_norm(norms, request)
-    fulfilment = Target("Pemenuhan", norm, _due(calendar, request, norm), basis)
+    fulfilment = Target(
+        "Pemenuhan",
+        norm,
+        _due(calendar, request, norm),
+        basis,
+        at_risk=_at_risk(calendar, request, norm),
+    )
 
     candidates = []
     channel_ful = channel.fulfilment if channel else None

@@ -175,9 +175,13 @@ class Ticket(db.Model):
     rating: Mapped[int | None] = mapped_column()
     feedback: Mapped[str] = mapped_column(Text, default="")
     rated_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    # Copies of the clock's due dates for queue filters and sorting.
+    # Copies of the clock's due dates for queue filters and sorting, and the instants
+    # when 75 % of each allowance is used (at risk), so breach flagging is set-based.
     response_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     fulfilment_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    response_risk_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    fulfilment_risk_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    paused: Mapped[bool] = mapped_column(default=False)
     row_version: Mapped[int] = mapped_column(default=1)
 
     __mapper_args__ = {"version_id_col": row_version}

@@ -20,6 +20,18 @@ class NavItem:
 NAV_ITEMS: list[NavItem] = [
     NavItem("Beranda", "home.index", None, "Ringkasan tugas Anda."),
     NavItem(
+        "Tiket",
+        "tickets.index",
+        Capability.TICKET_VIEW,
+        "Antrean tiket Anda dan tim, tenggat SLA, pencarian.",
+    ),
+    NavItem(
+        "Catat Tiket",
+        "tickets.new",
+        Capability.TICKET_INTAKE,
+        "Catat permintaan dari telepon, chat, WhatsApp, media sosial atau tamu CSO.",
+    ),
+    NavItem(
         "Katalog Layanan",
         "catalog.index",
         Capability.CATALOG_VIEW,
@@ -68,6 +80,12 @@ NAV_ITEMS: list[NavItem] = [
         "Kelola Kantor Pusat, Kanwil dan KPPN.",
     ),
     NavItem(
+        "Target OLA",
+        "tickets.ola",
+        Capability.OLA_MANAGE,
+        "Batas waktu jawaban Layer 2 per direktorat.",
+    ),
+    NavItem(
         "Log Audit",
         "audit.index",
         Capability.AUDIT_VIEW,
@@ -90,3 +108,16 @@ def navigation_for(user) -> list[NavLink]:
         for item in NAV_ITEMS
         if item.capability is None or user.can(item.capability)
     ]
+
+
+def unread_count(user) -> int:
+    from sqlalchemy import func, select
+
+    from hai.extensions import db
+    from hai.tickets.models import Notification
+
+    return db.session.scalar(
+        select(func.count())
+        .select_from(Notification)
+        .where(Notification.user_id == user.id, Notification.read_at.is_(None))
+    )

@@ -13,6 +13,27 @@ from hai.org.models import OrgUnit
 ALL = frozenset(Role)
 STAFF = frozenset(STAFF_ROLES)
 ADMIN = frozenset({Role.ADMIN})
+TICKET_VIEW = frozenset(
+    {
+        Role.AGEN_L1,
+        Role.AGEN_L2,
+        Role.AGEN_L3,
+        Role.CSO,
+        Role.KEPALA_SEKSI,
+        Role.MANAJER_LAYANAN,
+        Role.KOORDINATOR,
+        Role.QA,
+    }
+)
+TICKET_INTAKE = frozenset({Role.AGEN_L1, Role.CSO})
+TICKET_HANDLE = frozenset(
+    {Role.AGEN_L1, Role.AGEN_L2, Role.AGEN_L3, Role.CSO, Role.KEPALA_SEKSI, Role.MANAJER_LAYANAN}
+)
+TICKET_ASSIGN = frozenset({Role.MANAJER_LAYANAN, Role.KEPALA_SEKSI})
+# Who sees the sample (non-confidential, L1, unassigned) ticket; other ticket roles get 404.
+SEES_SAMPLE_TICKET = frozenset(
+    {Role.AGEN_L1, Role.QA, Role.KEPALA_SEKSI, Role.MANAJER_LAYANAN, Role.KOORDINATOR}
+)
 SLA_PREVIEW = frozenset(
     {
         Role.AGEN_L1,
@@ -42,6 +63,14 @@ GET_PAGES: dict[str, frozenset[Role]] = {
     "/calendar": STAFF,
     "/calendar/year": STAFF,
     "/sla/preview": SLA_PREVIEW,
+    "/tickets": TICKET_VIEW,
+    "/tickets/new": TICKET_INTAKE,
+    "/tickets/requesters": TICKET_INTAKE,
+    "/tickets/scopes": TICKET_INTAKE,
+    "/tickets/<int:ticket_id>": SEES_SAMPLE_TICKET,
+    "/tickets/<int:ticket_id>/attachments/<int:attachment_id>": SEES_SAMPLE_TICKET,
+    "/notifications": ALL,
+    "/admin/ola": ADMIN,
     "/admin/users": ADMIN,
     "/admin/users/new": ADMIN,
     "/admin/users/<int:user_id>": ADMIN,
@@ -74,6 +103,11 @@ POST_ROUTES: dict[str, frozenset[Role]] = {
     "/catalog/scopes/<int:scope_id>/edit": ADMIN,
     "/catalog/scopes/<int:scope_id>/delete": ADMIN,
     "/calendar/exceptions": ADMIN,
+    "/tickets/new": TICKET_INTAKE,
+    "/tickets/bulk-assign": TICKET_ASSIGN,
+    "/tickets/<int:ticket_id>/act/<action>": TICKET_HANDLE,
+    "/notifications/read": ALL,
+    "/admin/ola": ADMIN,
     "/catalog/versions/<int:version_id>/sla": ADMIN,
     "/calendar/exceptions/<int:exception_id>/remove": ADMIN,
 }
@@ -101,7 +135,7 @@ def test_every_view_declares_its_access(app):
 
 
 @pytest.fixture
-def objects(db_session, make_user):
+def objects(app, db_session, make_user):
     """One object of each kind for URL parameters: a draft version so that the
     editing routes are reachable."""
     from hai.catalog.services import create_draft
@@ -129,8 +163,11 @@ def objects(db_session, make_user):
         now=utcnow(),
         actor=admin,
     )
+    ticket, attachment = _sample_ticket(db_session, admin, app.config["UPLOAD_FOLDER"])
     db_session.commit()
     return {
+        "ticket_id": ticket.id,
+        "attachment_id": attachment.id,
         "exception_id": exception.id,
         "version_id": draft.id,
         "service_id": service.id,
@@ -142,9 +179,52 @@ def objects(db_session, make_user):
     }
 
 
+def _sample_ticket(db_session, actor, upload_folder: str):
+    """A plain L1 ticket received by email, with one text attachment on disk."""
+    import io
+    from pathlib import Path
+
+    from werkzeug.datastructures import FileStorage
+
+    from hai.attachments.services import attach_files
+    from hai.db_types import utcnow
+    from hai.tickets.services import RequesterData, create_ticket
+
+    ticket = create_ticket(
+        channel_code="email",
+        received_at=utcnow(),
+        requester=RequesterData(name="Pemohon Uji", email="pemohon@test.hai", user_type=1),
+        subject="Uji akses",
+        description="",
+        now=utcnow(),
+        actor=actor,
+    )
+    db_session.flush()
+    upload = FileStorage(stream=io.BytesIO(b"isi lampiran uji\n"), filename="uji.txt")
+    [attachment] = attach_files(
+        [upload],
+        owner_type="ticket",
+        owner_id=ticket.id,
+        uploader=actor,
+        now=utcnow(),
+        root=Path(upload_folder),
+    )
+    return ticket, attachment
+
+
 def _url(rule: str, objects: dict, *, read_only: bool) -> str:
     url = rule
-    for name in ("version_id", "service_id", "scope_id", "user_id", "unit_id", "exception_id"):
+    url = url.replace("<action>", "reply")
+    for name in (
+        "version_id",
+        "service_id",
+        "scope_id",
+        "user_id",
+        "unit_id",
+        "exception_id",
+        "ticket_id",
+        "attachment_id",
+    ):
         key = name
         # Plain viewing pages use the active version (visible to all roles).
         if (
@@ -171,6 +251,8 @@ def test_get_pages_by_role(role, objects, make_user, login_as):
         status = browser.get(url).status_code
         if role in allowed:
             assert status == 200, f"{role.value} should open {url}, got {status}"
+        elif rule.startswith("/tickets/<int:ticket_id>") and role in TICKET_VIEW:
+            assert status == 404, f"{role.value} should not see the ticket, got {status}"
         else:
             assert status == 403, f"{role.value} should be refused {url}, got {status}"
 

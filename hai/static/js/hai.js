@@ -55,6 +55,27 @@
     });
   });
 
+  // <button data-fill='{"field": "value"}'> fills the form fields of those names
+  // (e.g. picking an existing requester while typing a name).
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest("[data-fill]");
+    if (!button) {
+      return;
+    }
+    var form = button.closest("form");
+    var values = JSON.parse(button.getAttribute("data-fill"));
+    Object.keys(values).forEach(function (name) {
+      var input = form && form.elements.namedItem(name);
+      if (input) {
+        input.value = values[name];
+      }
+    });
+    var matches = button.closest(".matches");
+    if (matches) {
+      matches.remove();
+    }
+  });
+
   // Escape leaves an inline edit (the element marked data-cancel is its "Batal").
   document.addEventListener("keydown", function (event) {
     if (event.key !== "Escape") {

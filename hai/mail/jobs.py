@@ -1,0 +1,14 @@
+"""The scheduled job that empties the outbox (see hai.scheduler)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask import current_app
+
+from hai.mail.sender import SmtpSettings, deliver_due
+
+
+def send_outbox(now: datetime) -> dict:
+    """Send the due messages; runs in the app context the scheduler provides."""
+    return deliver_due(SmtpSettings.from_config(current_app.config), now=now)

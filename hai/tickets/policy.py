@@ -1,0 +1,76 @@
+"""Who may see and handle which ticket. Every read path (pages, fragments, queues,
+search, attachments) goes through ``visible_tickets`` or ``can_view``."""
+
+from __future__ import annotations
+
+from flask import abort
+from sqlalchemy import and_, false, or_, select, true
+
+from hai.auth.roles import Role
+from hai.extensions import db
+from hai.tickets.models import Level, Ticket
+
+# Roles that see every ticket, confidential complaints included (PER-8 Pasal 6–7).
+SEE_ALL = {Role.KOORDINATOR, Role.MANAJER_LAYANAN, Role.KEPALA_SEKSI}
+# Roles that see every non-confidential ticket.
+SEE_OPEN = {Role.AGEN_L1, Role.QA}
+
+
+def visibility_clause(user):
+    """A SQL condition on Ticket for what ``user`` may see."""
+    roles = user.roles
+    if roles & SEE_ALL:
+        return true()
+    conditions = [Ticket.assignee_id == user.id]
+    if roles & SEE_OPEN:
+        conditions.append(Ticket.confidential.is_(False))
+    if roles & {Role.AGEN_L2, Role.AGEN_L3} and user.unit_id:
+        conditions.append(
+            and_(
+                Ticket.team_unit_id == user.unit_id,
+                Ticket.level.in_([Level.L2, Level.L3]),
+                Ticket.confidential.is_(False),
+            )
+        )
+    if Role.CSO in roles and user.unit_id:
+        conditions.append(
+            and_(Ticket.office_unit_id == user.unit_id, Ticket.confidential.is_(False))
+        )
+    if Role.PENGGUNA in roles:
+        from hai.tickets.models import Requester
+
+        conditions.append(
+            Ticket.requester_id.in_(select(Requester.id).where(Requester.user_id == user.id))
+        )
+    return or_(*conditions) if conditions else false()
+
+
+def can_view(user, ticket: Ticket) -> bool:
+    return bool(
+        db.session.scalar(select(Ticket.id).where(Ticket.id == ticket.id, visibility_clause(user)))
+    )
+
+
+def can_handle(user, ticket: Ticket) -> bool:
+    """Staff who may act on it (reply, escalate, answer…), not requesters."""
+    if not user.is_staff or not can_view(user, ticket):
+        return False
+    roles = user.roles
+    handlers = {
+        Role.AGEN_L1,
+        Role.AGEN_L2,
+        Role.AGEN_L3,
+        Role.CSO,
+        Role.KEPALA_SEKSI,
+        Role.MANAJER_LAYANAN,
+    }
+    return bool(roles & handlers)
+
+
+def get_ticket_or_404(user, ticket_id: int, *, for_handling: bool = False) -> Ticket:
+    ticket = db.session.get(Ticket, ticket_id)
+    if ticket is None or not can_view(user, ticket):
+        abort(404)
+    if for_handling and not can_handle(user, ticket):
+        abort(403)
+    return ticket

@@ -1,0 +1,162 @@
+"""Queues and search, always within what the user may see (policy.visibility_clause)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from sqlalchemy import exists, func, or_, select
+
+from hai.auth.roles import Role
+from hai.catalog.models import CatalogService
+from hai.extensions import db
+from hai.tickets.models import BreachKind, Level, SlaBreach, Ticket, TicketStatus
+from hai.tickets.policy import visibility_clause
+from hai.web.timefmt import WIB
+
+QUEUES = {
+    "mine": "Tiket saya",
+    "action": "Menunggu tindakan saya",
+    "team": "Antrean tim saya",
+    "unassigned": "Belum ditugaskan",
+    "due_soon": "Segera jatuh tempo",
+    "breached": "Melewati SLA",
+    "all": "Semua yang terlihat",
+}
+PAGE_SIZE = 50
+SORTS = {
+    "due": (Ticket.fulfilment_due_at.asc().nulls_last(), Ticket.id.asc()),
+    "received": (Ticket.received_at.desc(), Ticket.id.desc()),
+}
+
+
+@dataclass
+class Filters:
+    queue: str = "mine"
+    q: str = ""
+    channel: str = ""
+    service: str = ""
+    status: str = ""
+    priority: str = ""
+    office: int | None = None
+    date_from: date | None = None
+    date_to: date | None = None
+    sort: str = "due"
+    page: int = 1
+
+
+def team_levels(user) -> list[Level]:
+    levels = []
+    if user.has_role(Role.AGEN_L1):
+        levels.append(Level.L1)
+    if user.has_role(Role.KEPALA_SEKSI):
+        levels.append(Level.KEPALA_SEKSI)
+    if user.has_role(Role.AGEN_L2):
+        levels.append(Level.L2)
+    if user.has_role(Role.AGEN_L3):
+        levels.append(Level.L3)
+    if user.has_role(Role.CSO):
+        levels.append(Level.CSO)
+    return levels
+
+
+def _team_clause(user):
+    levels = team_levels(user)
+    parts = []
+    for level in levels:
+        if level in (Level.L2, Level.L3, Level.CSO):
+            column = Ticket.office_unit_id if level is Level.CSO else Ticket.team_unit_id
+            parts.append((Ticket.level == level) & (column == user.unit_id))
+        else:
+            parts.append(Ticket.level == level)
+    return or_(*parts) if parts else Ticket.id.is_(None)
+
+
+def queue_query(user, f: Filters, now: datetime):
+    query = select(Ticket).where(visibility_clause(user))
+    open_ = Ticket.status != TicketStatus.CLOSED
+    if f.queue == "mine":
+        query = query.where(open_, Ticket.assignee_id == user.id)
+    elif f.queue == "action":
+        query = query.where(
+            Ticket.assignee_id == user.id,
+            Ticket.status.in_([TicketStatus.NEW, TicketStatus.OPEN, TicketStatus.ESCALATED]),
+        )
+    elif f.queue == "team":
+        query = query.where(open_, _team_clause(user))
+    elif f.queue == "unassigned":
+        query = query.where(open_, Ticket.assignee_id.is_(None), _team_clause(user))
+    elif f.queue == "due_soon":
+        query = query.where(
+            open_,
+            Ticket.answered_at.is_(None),
+            Ticket.fulfilment_risk_at <= now,
+            Ticket.fulfilment_due_at > now,
+        )
+    elif f.queue == "breached":
+        query = query.where(
+            open_,
+            exists().where(
+                SlaBreach.ticket_id == Ticket.id,
+                SlaBreach.kind.in_([BreachKind.RESPONSE, BreachKind.FULFILMENT]),
+            ),
+        )
+    if f.q:
+        for word in f.q.split()[:6]:
+            like = f"%{word.replace('%', '').replace('_', '')}%"
+            query = query.where(
+                or_(
+                    Ticket.subject.ilike(like),
+                    Ticket.description.ilike(like),
+                    Ticket.number.ilike(like),
+                    Ticket.requester_name.ilike(like),
+                )
+            )
+    if f.channel:
+        query = query.where(Ticket.channel_code == f.channel)
+    if f.service:
+        query = query.where(
+            Ticket.service_id.in_(select(CatalogService.id).where(CatalogService.code == f.service))
+        )
+    if f.status:
+        query = query.where(Ticket.status == TicketStatus(f.status))
+    if f.priority:
+        query = query.where(Ticket.priority == f.priority)
+    if f.office:
+        query = query.where(or_(Ticket.office_unit_id == f.office, Ticket.team_unit_id == f.office))
+    if f.date_from:
+        query = query.where(Ticket.received_at >= datetime.combine(f.date_from, time(0), WIB))
+    if f.date_to:
+        end = datetime.combine(f.date_to + timedelta(days=1), time(0), WIB)
+        query = query.where(Ticket.received_at < end)
+    return query
+
+
+def run_queue(user, f: Filters, now: datetime) -> tuple[list[Ticket], int]:
+    query = queue_query(user, f, now)
+    total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
+    rows = list(
+        db.session.scalars(
+            query.order_by(*SORTS.get(f.sort, SORTS["due"]))
+            .limit(PAGE_SIZE)
+            .offset((max(f.page, 1) - 1) * PAGE_SIZE)
+        )
+    )
+    return rows, total
+
+
+def queue_counts(user, now: datetime) -> dict[str, int]:
+    return {
+        key: db.session.scalar(
+            select(func.count()).select_from(queue_query(user, Filters(queue=key), now).subquery())
+        )
+        for key in QUEUES
+    }
+
+
+def breaches_of(ticket: Ticket) -> list[SlaBreach]:
+    return list(
+        db.session.scalars(
+            select(SlaBreach).where(SlaBreach.ticket_id == ticket.id).order_by(SlaBreach.id)
+        )
+    )

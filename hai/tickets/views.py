@@ -1,0 +1,624 @@
+"""Ticket pages: queues, intake, the ticket page and its actions, notifications, OLA."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_login import current_user
+from sqlalchemy import or_, select
+from sqlalchemy.orm.exc import StaleDataError
+from wtforms.fields.choices import SelectChoice
+
+from hai.auth.models import User, UserRole
+from hai.auth.permissions import Capability, login_only, requires
+from hai.auth.roles import Role
+from hai.catalog.models import CatalogScope, CatalogService
+from hai.catalog.queries import find_scopes, list_channels, version_in_force
+from hai.db_types import utcnow
+from hai.extensions import db
+from hai.org.models import OrgUnit, UnitKind
+from hai.tickets import policy, queries, services
+from hai.tickets.forms import (
+    AssignForm,
+    AttachForm,
+    EscalateForm,
+    ForwardForm,
+    IntakeForm,
+    OlaForm,
+    PriorityForm,
+    RateForm,
+    RefuseForm,
+    TextForm,
+)
+from hai.tickets.models import (
+    CloseReason,
+    Level,
+    Notification,
+    OlaTarget,
+    Requester,
+    Ticket,
+    TicketStatus,
+)
+from hai.web.forms import submit
+from hai.web.htmx import is_htmx
+from hai.web.timefmt import WIB, today_wib
+
+bp = Blueprint("tickets", __name__)
+
+INTAKE_CHANNELS = {
+    Role.AGEN_L1: [
+        "call_center",
+        "webchat",
+        "whatsapp",
+        "twitter",
+        "instagram",
+        "facebook",
+        "youtube",
+        "email",
+        "portal",
+    ],
+    Role.CSO: ["hai_cso"],
+}
+
+
+# --- queues ------------------------------------------------------------------------
+
+
+def _filters() -> queries.Filters:
+    args = request.args
+    f = queries.Filters(
+        queue=args.get("queue", "mine") if args.get("queue") in queries.QUEUES else "mine",
+        q=args.get("q", "").strip()[:100],
+        channel=args.get("channel", "")[:32],
+        service=args.get("service", "")[:32],
+        status=args.get("status", "")
+        if args.get("status") in {s.value for s in TicketStatus}
+        else "",
+        priority=args.get("priority", "")[:4],
+        sort=args.get("sort", "due") if args.get("sort") in queries.SORTS else "due",
+    )
+    try:
+        f.page = max(1, int(args.get("page", "1")))
+        f.office = int(args["office"]) if args.get("office") else None
+        f.date_from = date.fromisoformat(args["from"]) if args.get("from") else None
+        f.date_to = date.fromisoformat(args["to"]) if args.get("to") else None
+    except ValueError:
+        abort(400)
+    return f
+
+
+@bp.route("/tickets")
+@requires(Capability.TICKET_VIEW)
+def index():
+    now = utcnow()
+    f = _filters()
+    rows, total = queries.run_queue(current_user, f, now)
+    context = dict(
+        f=f,
+        rows=rows,
+        total=total,
+        now=now,
+        queues=queries.QUEUES,
+        counts=queries.queue_counts(current_user, now),
+        channels=list_channels(),
+        statuses=list(TicketStatus),
+        page_size=queries.PAGE_SIZE,
+        can_bulk=current_user.can(Capability.TICKET_ASSIGN),
+        people=_assignable_people() if current_user.can(Capability.TICKET_ASSIGN) else [],
+    )
+    if is_htmx():
+        return render_template("tickets/_queue.html", **context)
+    return render_template("tickets/index.html", **context)
+
+
+def _assignable_people() -> list[tuple[int, str]]:
+    handlers = (Role.AGEN_L1, Role.AGEN_L2, Role.AGEN_L3, Role.CSO, Role.KEPALA_SEKSI)
+    users = db.session.scalars(
+        select(User)
+        .join(UserRole)
+        .where(UserRole.role.in_(handlers), User.is_active.is_(True))
+        .order_by(User.name)
+        .distinct()
+    )
+    return [(u.id, f"{u.name} ({', '.join(r.label for r in u.sorted_roles())})") for u in users]
+
+
+@bp.route("/tickets/bulk-assign", methods=["POST"])
+@requires(Capability.TICKET_ASSIGN)
+def bulk_assign():
+    ids = [int(x) for x in request.form.getlist("ticket_ids") if x.isdigit()][:200]
+    assignee_id = request.form.get("assignee_id", "")
+    assignee = db.session.get(User, int(assignee_id)) if assignee_id.isdigit() else None
+    if not ids or assignee is None:
+        flash("Pilih tiket dan petugas.", "error")
+        return redirect(url_for("tickets.index", **request.args))
+    now, done = utcnow(), 0
+    for ticket_id in ids:
+        ticket = policy.get_ticket_or_404(current_user, ticket_id)
+        if ticket.status is TicketStatus.CLOSED:
+            continue
+        services.assign(ticket, assignee, actor=current_user, now=now)
+        done += 1
+    db.session.commit()
+    flash(f"{done} tiket ditugaskan kepada {assignee.name}.", "success")
+    return redirect(url_for("tickets.index", queue=request.form.get("queue", "team")))
+
+
+# --- intake ------------------------------------------------------------------------
+
+
+def _intake_channels() -> list[tuple[str, str]]:
+    allowed = set()
+    for role, codes in INTAKE_CHANNELS.items():
+        if current_user.has_role(role):
+            allowed |= set(codes)
+    return [(c.code, c.name) for c in list_channels() if c.code in allowed]
+
+
+def _scope_choice(value: str):
+    """(service, scope) from "service:ID" / "scope:ID"."""
+    kind, _, raw = (value or "").partition(":")
+    if not raw.isdigit():
+        return None, None
+    if kind == "scope":
+        scope = db.session.get(CatalogScope, int(raw))
+        return (scope.service, scope) if scope else (None, None)
+    if kind == "service":
+        return db.session.get(CatalogService, int(raw)), None
+    return None, None
+
+
+@bp.route("/tickets/new", methods=["GET", "POST"])
+@requires(Capability.TICKET_INTAKE)
+def new():
+    form = IntakeForm(channel_choices=_intake_channels())
+    if request.method == "GET":
+        form.received_at.data = (
+            utcnow().astimezone(WIB).replace(second=0, microsecond=0, tzinfo=None)
+        )
+    selected = request.form.get("scope", "")
+    service, scope = _scope_choice(selected)
+    if service is not None:
+        label = f"{service.code} {service.name}" + (
+            f" — {scope.code} {scope.name}" if scope else ""
+        )
+        form.scope.choices = [SelectChoice(selected, label)]
+    if form.validate_on_submit():
+        office = current_user.unit_id if form.channel.data == "hai_cso" else None
+        level = Level.CSO if form.channel.data == "hai_cso" else Level.L1
+        ok, ticket = submit(form, lambda: _create(form, service, scope, level, office))
+        if ok:
+            flash(f"Tiket {ticket.number} dicatat.", "success")
+            return redirect(url_for("tickets.detail", ticket_id=ticket.id))
+    status = 422 if request.method == "POST" else 200
+    return render_template("tickets/new.html", form=form), status
+
+
+def _create(form: IntakeForm, service, scope, level, office) -> Ticket:
+    received = form.received_at.data.replace(tzinfo=WIB)
+    user_type = int(form.requester_user_type.data) if form.requester_user_type.data else None
+    now = utcnow()
+    ticket = services.create_ticket(
+        channel_code=form.channel.data,
+        received_at=received,
+        requester=services.RequesterData(
+            name=form.requester_name.data,
+            email=form.requester_email.data or "",
+            phone=form.requester_phone.data or "",
+            user_type=user_type,
+            satker_name=form.satker_name.data or "",
+            satker_code=form.satker_code.data or "",
+            requester_id=int(form.requester_id.data)
+            if (form.requester_id.data or "").isdigit()
+            else None,
+        ),
+        subject=form.subject.data,
+        description=form.description.data or "",
+        ticket_type=services.TicketType(form.ticket_type.data),
+        scope=scope,
+        service=service,
+        recording_ref=form.recording_ref.data or "",
+        level=level,
+        office_unit_id=office,
+        now=now,
+        actor=current_user,
+    )
+    services.take(ticket, actor=current_user, now=now)
+    _attach(ticket, request.files.getlist(form.attachments.name), now)
+    return ticket
+
+
+def _attach(ticket: Ticket, files, now) -> None:
+    files = [f for f in files if f and f.filename]
+    if not files:
+        return
+    from hai.attachments.services import attach_files
+    from hai.attachments.storage import upload_root
+
+    attach_files(
+        files,
+        owner_type="ticket",
+        owner_id=ticket.id,
+        uploader=current_user,
+        now=now,
+        root=upload_root(current_app),
+    )
+    services.add_note(ticket, f"{len(files)} lampiran ditambahkan.", actor=current_user, now=now)
+
+
+@bp.route("/tickets/requesters")
+@requires(Capability.TICKET_INTAKE)
+def requester_lookup():
+    q = request.args.get("requester_name", request.args.get("q", "")).strip()[:80]
+    matches = []
+    if len(q) >= 2:
+        like = f"%{q}%"
+        matches = list(
+            db.session.scalars(
+                select(Requester)
+                .where(
+                    or_(
+                        Requester.name.ilike(like),
+                        Requester.email.ilike(like),
+                        Requester.phone.ilike(like),
+                        Requester.satker_code.ilike(like),
+                    )
+                )
+                .order_by(Requester.name)
+                .limit(8)
+            )
+        )
+    return render_template("tickets/_requester_matches.html", matches=matches, q=q)
+
+
+@bp.route("/tickets/scopes")
+@requires(Capability.TICKET_INTAKE)
+def scope_lookup():
+    q = request.args.get("scope_q", "").strip()[:80]
+    version = version_in_force(today_wib())
+    matches = find_scopes(version, q, limit=15) if version and len(q) >= 2 else []
+    services_ = []
+    if version and len(q) >= 2:
+        like = f"%{q}%"
+        services_ = list(
+            db.session.scalars(
+                select(CatalogService)
+                .where(
+                    CatalogService.version_id == version.id,
+                    or_(CatalogService.code.ilike(like), CatalogService.name.ilike(like)),
+                )
+                .limit(5)
+            )
+        )
+    return render_template("tickets/_scope_matches.html", matches=matches, services=services_, q=q)
+
+
+# --- the ticket page -------------------------------------------------------------------
+
+
+def _action_forms(ticket: Ticket) -> dict:
+    directorates = db.session.scalars(
+        select(OrgUnit)
+        .where(OrgUnit.kind.in_([UnitKind.DIREKTORAT, UnitKind.BLU]), OrgUnit.is_active.is_(True))
+        .order_by(OrgUnit.name)
+    )
+    version = ticket.version
+    rv = {"row_version": str(ticket.row_version)}
+    return dict(
+        text=TextForm(formdata=None, data=rv),
+        priority=PriorityForm(
+            formdata=None,
+            data={
+                **rv,
+                "impact": ticket.impact or "",
+                "urgency": ticket.urgency or "",
+                "priority": ticket.priority or "",
+            },
+        ),
+        escalate=EscalateForm(
+            formdata=None, data=rv, unit_choices=[(u.id, u.name) for u in directorates]
+        ),
+        refuse=RefuseForm(formdata=None, data=rv),
+        forward=ForwardForm(
+            formdata=None, data=rv, unit_names=[u.name for u in version.linked_units]
+        ),
+        assign=AssignForm(formdata=None, data=rv, people=_assignable_people()),
+        rate=RateForm(formdata=None, data=rv),
+        attach=AttachForm(formdata=None, data=rv),
+    )
+
+
+def _detail_context(ticket: Ticket, **overrides) -> dict:
+    from hai.attachments.services import attachments_of
+
+    now = utcnow()
+    clock = services.clock_of(ticket)
+    from hai.sla.calendars import calendar_for
+
+    cal = calendar_for(clock.unit_id)
+
+    def remaining(due):
+        if due is None:
+            return None
+        return cal.elapsed(now, due) if due > now else -cal.elapsed(due, now)
+
+    handle = policy.can_handle(current_user, ticket)
+    context = dict(
+        ticket=ticket,
+        clock=clock,
+        now=now,
+        can_handle=handle,
+        can_assign=current_user.can(Capability.TICKET_ASSIGN),
+        missing=services.missing_requester_data(ticket),
+        catalog_problem=services.catalog_problem(ticket),
+        response_left=remaining(ticket.response_due_at) if not ticket.first_response_at else None,
+        fulfilment_left=remaining(ticket.fulfilment_due_at) if not ticket.answered_at else None,
+        breaches=queries.breaches_of(ticket),
+        attachments=attachments_of("ticket", ticket.id),
+        escalation_targets=[lv for lv in services.ESCALATIONS[ticket.level]],
+        reopen_days=current_app.config.get("HAI_REOPEN_DAYS", 7),
+        forms=_action_forms(ticket) if handle else {},
+    )
+    context["forms"].update(overrides.pop("forms", {}))
+    context.update(overrides)
+    return context
+
+
+@bp.route("/tickets/<int:ticket_id>")
+@requires(Capability.TICKET_VIEW)
+def detail(ticket_id: int):
+    ticket = policy.get_ticket_or_404(current_user, ticket_id)
+    template = (
+        "tickets/_clocks.html"
+        if is_htmx() and request.args.get("part") == "clocks"
+        else "tickets/detail.html"
+    )
+    return render_template(template, **_detail_context(ticket))
+
+
+@bp.route("/tickets/<int:ticket_id>/attachments/<int:attachment_id>")
+@requires(Capability.TICKET_VIEW)
+def attachment(ticket_id: int, attachment_id: int):
+    from hai.attachments.models import Attachment
+    from hai.attachments.services import send_attachment
+    from hai.attachments.storage import upload_root
+
+    ticket = policy.get_ticket_or_404(current_user, ticket_id)
+    att = db.session.get(Attachment, attachment_id)
+    if att is None or att.owner_type != "ticket" or att.owner_id != ticket.id:
+        abort(404)
+    return send_attachment(att, upload_root(current_app))
+
+
+ACTIONS = {
+    "take",
+    "assign",
+    "reply",
+    "note",
+    "request_documents",
+    "requester_answered",
+    "priority",
+    "escalate",
+    "answer",
+    "close",
+    "refuse",
+    "forward",
+    "reopen",
+    "rate",
+    "attach",
+}
+
+
+@bp.route("/tickets/<int:ticket_id>/act/<action>", methods=["POST"])
+@requires(Capability.TICKET_HANDLE)
+def act(ticket_id: int, action: str):
+    if action not in ACTIONS:
+        abort(404)
+    ticket = policy.get_ticket_or_404(current_user, ticket_id, for_handling=True)
+    forms = _action_forms(ticket)
+    form_name = {
+        "take": "text",
+        "reply": "text",
+        "note": "text",
+        "request_documents": "text",
+        "requester_answered": "text",
+        "answer": "text",
+        "close": "text",
+        "reopen": "text",
+    }.get(action, action)
+    form = {
+        "text": TextForm,
+        "priority": PriorityForm,
+        "escalate": EscalateForm,
+        "refuse": RefuseForm,
+        "forward": ForwardForm,
+        "assign": AssignForm,
+        "rate": RateForm,
+        "attach": AttachForm,
+    }[form_name]
+    kwargs = {}
+    if form_name == "escalate":
+        kwargs["unit_choices"] = [
+            (c.value, c.label) for c in forms["escalate"].team_unit_id.choices
+        ]
+    if form_name == "forward":
+        kwargs["unit_names"] = [u.name for u in ticket.version.linked_units]
+    if form_name == "assign":
+        kwargs["people"] = _assignable_people()
+    form = form(**kwargs)
+    if action in ("take", "close") and not (form.body.data or "").strip():
+        form.body.data = "-"  # nothing to say is fine for these two
+    if not form.validate_on_submit():
+        return _detail_error(ticket, form_name, form)
+    if form.row_version.data != str(ticket.row_version):
+        form.form_errors.append(
+            "Tiket ini telah diubah oleh petugas lain sejak Anda membukanya. "
+            "Muat ulang halaman untuk melihat perubahan terbaru."
+        )
+        return _detail_error(ticket, form_name, form, status=409)
+    now = utcnow()
+    try:
+        ok, message = submit(form, lambda: _do(action, ticket, form, now))
+    except StaleDataError:
+        db.session.rollback()
+        form.form_errors.append("Tiket ini baru saja diubah oleh petugas lain. Muat ulang halaman.")
+        return _detail_error(ticket, form_name, form, status=409)
+    if not ok:
+        return _detail_error(ticket, form_name, form)
+    flash(message, "success")
+    return redirect(url_for("tickets.detail", ticket_id=ticket.id) + "#linimasa")
+
+
+def _do(action: str, ticket: Ticket, form, now) -> str:
+    actor = current_user
+    if action == "take":
+        services.take(ticket, actor=actor, now=now)
+        return "Tiket diambil."
+    if action == "assign":
+        user = db.session.get(User, int(form.assignee_id.data)) if form.assignee_id.data else None
+        if (
+            not current_user.can(Capability.TICKET_ASSIGN)
+            and user is not None
+            and user.id != actor.id
+        ):
+            abort(403)
+        services.assign(ticket, user, actor=actor, now=now)
+        return "Penugasan disimpan."
+    if action == "reply":
+        services.reply(ticket, form.body.data, actor=actor, now=now)
+        return "Balasan dikirim kepada pengguna."
+    if action == "note":
+        services.add_note(ticket, form.body.data, actor=actor, now=now)
+        return "Catatan internal disimpan."
+    if action == "request_documents":
+        services.request_documents(ticket, form.body.data, actor=actor, now=now)
+        return "Permintaan dokumen dikirim; jam SLA dijeda."
+    if action == "requester_answered":
+        paused = services.requester_answered(ticket, form.body.data, now=now, actor=actor)
+        hours = paused.total_seconds() / 3600
+        return f"Jawaban pengguna dicatat; jam SLA berjalan lagi (dijeda {hours:.1f} jam kerja)."
+    if action == "priority":
+        services.set_priority(
+            ticket,
+            impact=form.impact.data or None,
+            urgency=form.urgency.data or None,
+            priority=form.priority.data or None,
+            actor=actor,
+            now=now,
+        )
+        return f"Prioritas: {ticket.priority or '-'}."
+    if action == "escalate":
+        to = Level(form.to.data)
+        team = (
+            db.session.get(OrgUnit, int(form.team_unit_id.data)) if form.team_unit_id.data else None
+        )
+        services.escalate(ticket, to, note=form.note.data, team_unit=team, actor=actor, now=now)
+        return f"Tiket dieskalasi ke {to.label}."
+    if action == "answer":
+        services.answer(ticket, form.body.data, actor=actor, now=now)
+        return "Jawaban dikirim; lakukan konfirmasi akhir dengan pengguna lalu tutup tiket."
+    if action == "close":
+        services.confirm_and_close(
+            ticket, form.body.data if form.body.data != "-" else "", actor=actor, now=now
+        )
+        return "Tiket ditutup."
+    if action == "refuse":
+        services.refuse(ticket, CloseReason(form.reason.data), form.note.data, actor=actor, now=now)
+        return "Tiket ditutup dengan alasan yang disampaikan kepada pengguna."
+    if action == "forward":
+        services.forward_external(
+            ticket,
+            form.unit.data,
+            form.note.data or "",
+            close=form.close.data,
+            actor=actor,
+            now=now,
+        )
+        return f"Diteruskan ke {form.unit.data}."
+    if action == "reopen":
+        window = timedelta(days=current_app.config.get("HAI_REOPEN_DAYS", 7))
+        services.reopen(ticket, form.body.data, window=window, actor=actor, now=now)
+        return "Tiket dibuka kembali."
+    if action == "rate":
+        services.rate(ticket, form.rating.data, form.feedback.data or "", now=now, actor=actor)
+        return "Penilaian pengguna dicatat."
+    if action == "attach":
+        files = request.files.getlist(form.attachments.name)
+        if not any(f.filename for f in files):
+            raise services.TicketError("Pilih berkas yang akan dilampirkan.", "attachments")
+        _attach(ticket, files, now)
+        return "Lampiran ditambahkan."
+    abort(404)
+
+
+def _detail_error(ticket, form_name, form, status: int = 422):
+    db.session.refresh(ticket)
+    return render_template(
+        "tickets/detail.html",
+        **_detail_context(ticket, forms={form_name: form}, open_form=form_name),
+    ), status
+
+
+# --- notifications and OLA ----------------------------------------------------------------
+
+
+@bp.route("/notifications")
+@login_only
+def notifications():
+    rows = list(
+        db.session.scalars(
+            select(Notification)
+            .where(Notification.user_id == current_user.id)
+            .order_by(Notification.id.desc())
+            .limit(100)
+        )
+    )
+    return render_template("tickets/notifications.html", rows=rows)
+
+
+@bp.route("/notifications/read", methods=["POST"])
+@login_only
+def notifications_read():
+    now = utcnow()
+    for n in db.session.scalars(
+        select(Notification).where(
+            Notification.user_id == current_user.id, Notification.read_at.is_(None)
+        )
+    ):
+        n.read_at = now
+    db.session.commit()
+    return redirect(url_for("tickets.notifications"))
+
+
+@bp.route("/admin/ola", methods=["GET", "POST"])
+@requires(Capability.OLA_MANAGE)
+def ola():
+    units = list(
+        db.session.scalars(
+            select(OrgUnit)
+            .where(OrgUnit.kind.in_([UnitKind.DIREKTORAT, UnitKind.BLU]))
+            .order_by(OrgUnit.name)
+        )
+    )
+    form = OlaForm(unit_choices=[(u.id, u.name) for u in units])
+    if form.validate_on_submit():
+        unit = db.session.get(OrgUnit, int(form.unit_id.data))
+        ok, _ = submit(
+            form, lambda: services.set_ola(unit, form.hours.data, actor=current_user, now=utcnow())
+        )
+        if ok:
+            flash(f"Target OLA {unit.name}: {form.hours.data} jam kerja.", "success")
+            return redirect(url_for("tickets.ola"))
+    targets = {t.unit_id: t for t in db.session.scalars(select(OlaTarget))}
+    status = 422 if request.method == "POST" else 200
+    return render_template("tickets/ola.html", form=form, units=units, targets=targets), status
