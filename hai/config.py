@@ -32,7 +32,8 @@ class BaseConfig:
     SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
     SECRET_KEY = os.environ.get("SECRET_KEY", "dev-only-not-secret")
     UPLOAD_FOLDER = str(INSTANCE_PATH / "uploads")
-    MAX_CONTENT_LENGTH = 16 * 1024 * 1024
+    # Up to five attachments of 15 MB each in one form, plus the form itself.
+    MAX_CONTENT_LENGTH = 80 * 1024 * 1024
     WTF_CSRF_ENABLED = True
     WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the (server-checked) session
     SESSION_COOKIE_HTTPONLY = True

@@ -245,15 +245,19 @@ def _attach(ticket: Ticket, files, now) -> None:
     from hai.attachments.services import attach_files
     from hai.attachments.storage import upload_root
 
+    note = services.add_note(
+        ticket, f"{len(files)} lampiran ditambahkan.", actor=current_user, now=now
+    )
+    db.session.flush()
     attach_files(
         files,
         owner_type="ticket",
         owner_id=ticket.id,
+        event_id=note.id,
         uploader=current_user,
         now=now,
         root=upload_root(current_app),
     )
-    services.add_note(ticket, f"{len(files)} lampiran ditambahkan.", actor=current_user, now=now)
 
 
 @bp.route("/tickets/requesters")
