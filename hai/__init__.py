@@ -87,11 +87,12 @@ def _register_blueprints(app: Flask) -> None:
     from hai.auth.views import bp as auth_bp
     from hai.catalog.views import bp as catalog_bp
     from hai.home.views import bp as home_bp
+    from hai.mail.views import bp as mail_bp
     from hai.org.views import bp as org_bp
     from hai.sla.views import bp as sla_bp
     from hai.tickets.views import bp as tickets_bp
 
-    for bp in (home_bp, auth_bp, catalog_bp, org_bp, audit_bp, sla_bp, tickets_bp):
+    for bp in (home_bp, auth_bp, catalog_bp, org_bp, audit_bp, sla_bp, tickets_bp, mail_bp):
         app.register_blueprint(bp)
 
 

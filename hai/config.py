@@ -48,6 +48,15 @@ class BaseConfig:
     LOGIN_MAX_FAILURES_PER_ADDRESS = 20
     LOGIN_THROTTLE_WINDOW = timedelta(minutes=15)
     ALLOW_DEMO_USERS = True
+    # Outgoing email (hai.mail.sender); flags accept 1/true/yes/on.
+    HAI_SMTP_HOST = os.environ.get("HAI_SMTP_HOST", "localhost")
+    HAI_SMTP_PORT = int(os.environ.get("HAI_SMTP_PORT", "25"))
+    HAI_SMTP_USER = os.environ.get("HAI_SMTP_USER", "")
+    HAI_SMTP_PASSWORD = os.environ.get("HAI_SMTP_PASSWORD", "")
+    HAI_SMTP_STARTTLS = os.environ.get("HAI_SMTP_STARTTLS", "0")
+    HAI_SMTP_SSL = os.environ.get("HAI_SMTP_SSL", "0")
+    HAI_MAIL_FROM = os.environ.get("HAI_MAIL_FROM", "HAI-DJPb <hai.djpb@kemenkeu.go.id>")
+    HAI_SMTP_TIMEOUT = float(os.environ.get("HAI_SMTP_TIMEOUT", "10"))
     DISPLAY_TIMEZONE = "Asia/Jakarta"
     # `make run` sets HAI_RUN_SCHEDULER=1 to run the jobs inside the development server.
     RUN_SCHEDULER_IN_PROCESS = os.environ.get("HAI_RUN_SCHEDULER") == "1"

@@ -35,9 +35,17 @@ class Job:
 
 def _jobs() -> list[Job]:
     from hai.catalog.jobs import retire_superseded_versions
+    from hai.mail.jobs import send_outbox
     from hai.tickets.jobs import flag_breaches
 
     return [
+        Job(
+            id="mail.send_outbox",
+            func=send_outbox,
+            trigger="interval",
+            trigger_args={"minutes": 1},
+            description="Kirim email dari kotak keluar melalui SMTP, dengan percobaan ulang.",
+        ),
         Job(
             id="tickets.flag_breaches",
             func=flag_breaches,

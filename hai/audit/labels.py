@@ -36,6 +36,12 @@ ACTION_LABELS: dict[str, str] = {
     "sla.priority_updated": "Jam prioritas diubah",
     "sla.matrix_updated": "Matriks prioritas diubah",
     "sla.channel_norm_updated": "Norma kanal diubah",
+    "mail.requeued": "Email dikirim ulang dari kotak keluar",
+    "ticket.created": "Tiket dicatat",
+    "ticket.assigned": "Tiket ditugaskan",
+    "ticket.escalated": "Tiket dieskalasi",
+    "ticket.closed": "Tiket ditutup",
+    "ticket.ola_set": "Target OLA diatur",
 }
 
 TARGET_LABELS = {
@@ -45,6 +51,8 @@ TARGET_LABELS = {
     "CatalogService": "Layanan",
     "CatalogScope": "Ruang lingkup",
     "CalendarException": "Pengecualian kalender",
+    "OutboxMessage": "Email keluar",
+    "Ticket": "Tiket",
 }
 
 

@@ -31,6 +31,7 @@ class Capability(enum.Enum):
     TICKET_HANDLE = "ticket.handle"
     TICKET_ASSIGN = "ticket.assign"
     OLA_MANAGE = "ola.manage"
+    MAIL_OUTBOX = "mail.outbox"
 
 
 CAPABILITY_LABELS: dict[Capability, str] = {
@@ -48,6 +49,7 @@ CAPABILITY_LABELS: dict[Capability, str] = {
     Capability.TICKET_HANDLE: "Menangani tiket",
     Capability.TICKET_ASSIGN: "Menugaskan tiket",
     Capability.OLA_MANAGE: "Mengatur target OLA direktorat",
+    Capability.MAIL_OUTBOX: "Memantau kotak keluar email dan mengirim ulang",
 }
 
 ALL_ROLES = frozenset(Role)
@@ -98,6 +100,7 @@ for _role in (
 for _role in (Role.MANAJER_LAYANAN, Role.KEPALA_SEKSI):
     ROLE_CAPABILITIES[_role] |= {Capability.TICKET_ASSIGN}
 ROLE_CAPABILITIES[Role.ADMIN] |= {
+    Capability.MAIL_OUTBOX,
     Capability.OLA_MANAGE,
     Capability.CALENDAR_MANAGE,
     Capability.CATALOG_MANAGE,

@@ -38,7 +38,7 @@ def _status_arg(value: str | None) -> OutboxStatus | None:
 
 
 @bp.route("")
-@requires(Capability.USER_MANAGE)
+@requires(Capability.MAIL_OUTBOX)
 def outbox():
     status = _status_arg(request.args.get("status"))
     try:
@@ -76,7 +76,7 @@ def outbox():
 
 
 @bp.route("/<int:message_id>/retry", methods=["POST"])
-@requires(Capability.USER_MANAGE)
+@requires(Capability.MAIL_OUTBOX)
 def retry(message_id: int):
     message = db.get_or_404(OutboxMessage, message_id)
     ok, _ = submit(

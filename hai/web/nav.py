@@ -86,6 +86,12 @@ NAV_ITEMS: list[NavItem] = [
         "Batas waktu jawaban Layer 2 per direktorat.",
     ),
     NavItem(
+        "Kotak Keluar Email",
+        "mail.outbox",
+        Capability.MAIL_OUTBOX,
+        "Email yang antre, terkirim dan gagal; kirim ulang yang gagal.",
+    ),
+    NavItem(
         "Log Audit",
         "audit.index",
         Capability.AUDIT_VIEW,

@@ -71,6 +71,7 @@ GET_PAGES: dict[str, frozenset[Role]] = {
     "/tickets/<int:ticket_id>/attachments/<int:attachment_id>": SEES_SAMPLE_TICKET,
     "/notifications": ALL,
     "/admin/ola": ADMIN,
+    "/admin/outbox": ADMIN,
     "/admin/users": ADMIN,
     "/admin/users/new": ADMIN,
     "/admin/users/<int:user_id>": ADMIN,
@@ -108,6 +109,7 @@ POST_ROUTES: dict[str, frozenset[Role]] = {
     "/tickets/<int:ticket_id>/act/<action>": TICKET_HANDLE,
     "/notifications/read": ALL,
     "/admin/ola": ADMIN,
+    "/admin/outbox/<int:message_id>/retry": ADMIN,
     "/catalog/versions/<int:version_id>/sla": ADMIN,
     "/calendar/exceptions/<int:exception_id>/remove": ADMIN,
 }
@@ -164,8 +166,12 @@ def objects(app, db_session, make_user):
         actor=admin,
     )
     ticket, attachment = _sample_ticket(db_session, admin, app.config["UPLOAD_FOLDER"])
+    from hai.mail.services import enqueue
+
+    message = enqueue(to="uji@test.hai", subject="Uji akses", body="Uji", now=utcnow())
     db_session.commit()
     return {
+        "message_id": message.id,
         "ticket_id": ticket.id,
         "attachment_id": attachment.id,
         "exception_id": exception.id,
@@ -224,6 +230,7 @@ def _url(rule: str, objects: dict, *, read_only: bool) -> str:
         "exception_id",
         "ticket_id",
         "attachment_id",
+        "message_id",
     ):
         key = name
         # Plain viewing pages use the active version (visible to all roles).
