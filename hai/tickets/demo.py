@@ -75,19 +75,23 @@ def load_demo_tickets(*, now: datetime) -> int:
     made = []
 
     def ticket(subject, requester, code, hours_ago, channel="email", **kw):
+        received = ago(hours_ago)
         t = services.create_ticket(
             channel_code=channel,
-            received_at=ago(hours_ago),
+            received_at=received,
             requester=requester,
             subject=subject,
             description=kw.pop("description", subject),
             scope=_scope(version, code) if code else None,
-            now=now,
+            now=received,
             actor=kw.pop("actor", l1),
             **kw,
         )
         made.append(t)
         return t
+
+    def taken(t, by=None):
+        services.take(t, actor=by or l1, now=t.received_at + timedelta(minutes=2))
 
     # New, unassigned, in the L1 pool.
     ticket("Tidak bisa login SAKTI setelah ganti password", REQUESTERS[1], "ITSM.01.04.01.b", 0.5)
@@ -100,10 +104,10 @@ def load_demo_tickets(*, now: datetime) -> int:
     )
     # Open, being handled, response late (breached).
     late = ticket("SP2D belum terbit padahal SPM sudah diajukan", REQUESTERS[0], "BCSM.02.01.07", 3)
-    services.take(late, actor=l1, now=now)
+    taken(late)
     # Waiting for documents (clock paused).
     waiting = ticket("Koreksi data supplier di SPAN", REQUESTERS[2], "ITSM.01.03.03.f", 5)
-    services.take(waiting, actor=l1, now=now)
+    taken(waiting)
     services.request_documents(
         waiting, "Mohon kirim surat keterangan rekening bank.", actor=l1, now=ago(4)
     )
@@ -116,7 +120,7 @@ def load_demo_tickets(*, now: datetime) -> int:
         channel="call_center",
         recording_ref="REC-DEMO-0001",
     )
-    services.take(esc, actor=l1, now=now)
+    taken(esc)
     services.reply(
         esc, "Pertanyaan Anda kami teruskan ke direktorat teknis.", actor=l1, now=ago(9.9)
     )
@@ -126,9 +130,9 @@ def load_demo_tickets(*, now: datetime) -> int:
     services.assign(esc, l2, actor=manajer, now=ago(9.7))
     # Answered, awaiting the final confirmation.
     answered = ticket(
-        "Jadwal rekonsiliasi eksternal semester I", REQUESTERS[3], "ITSM.01.04.04.d", 6
+        "Jadwal rekonsiliasi eksternal semester I", REQUESTERS[1], "ITSM.01.04.04.d", 6
     )
-    services.take(answered, actor=l1, now=now)
+    taken(answered)
     services.answer(
         answered,
         "Rekonsiliasi dilakukan melalui SAKTI paling lambat tanggal 10.",
@@ -143,7 +147,7 @@ def load_demo_tickets(*, now: datetime) -> int:
         20,
         channel="webchat",
     )
-    services.take(closed, actor=l1, now=now)
+    taken(closed)
     services.answer(
         closed, "Silakan buat kode billing baru melalui SIMPONI.", actor=l1, now=ago(19)
     )
@@ -183,7 +187,7 @@ def load_demo_tickets(*, now: datetime) -> int:
         office_unit_id=l1_cso.unit_id,
         actor=l1_cso,
     )
-    services.take(cso_ticket, actor=l1_cso, now=now)
+    taken(cso_ticket, l1_cso)
     db.session.flush()
     flag_breaches(now)
     return len(made)
