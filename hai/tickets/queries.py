@@ -160,3 +160,38 @@ def breaches_of(ticket: Ticket) -> list[SlaBreach]:
             select(SlaBreach).where(SlaBreach.ticket_id == ticket.id).order_by(SlaBreach.id)
         )
     )
+
+
+def similar_answers(user, ticket: Ticket, q: str, limit: int = 8) -> list[tuple[Ticket, str]]:
+    """Resolved tickets the user may see whose subject or description has every word of
+    ``q``, with their last answer: what HAI already told someone (until HAIPEDIA, issue 8,
+    fills this box with articles)."""
+    from hai.tickets.models import CloseReason, EventKind, TicketEvent
+
+    words = [w.replace("%", "").replace("_", "") for w in q.split()[:6] if len(w) >= 2]
+    if not words:
+        return []
+    query = select(Ticket).where(
+        visibility_clause(user),
+        Ticket.id != ticket.id,
+        Ticket.close_reason == CloseReason.RESOLVED,
+    )
+    for word in words:
+        query = query.where(
+            or_(Ticket.subject.ilike(f"%{word}%"), Ticket.description.ilike(f"%{word}%"))
+        )
+    found = list(db.session.scalars(query.order_by(Ticket.closed_at.desc()).limit(limit)))
+    results = []
+    for t in found:
+        answer = db.session.scalar(
+            select(TicketEvent.body)
+            .where(
+                TicketEvent.ticket_id == t.id,
+                TicketEvent.kind == EventKind.REPLY,
+                TicketEvent.action == "answered",
+            )
+            .order_by(TicketEvent.id.desc())
+            .limit(1)
+        )
+        results.append((t, answer or ""))
+    return results

@@ -390,6 +390,15 @@ def detail(ticket_id: int):
     return render_template(template, **_detail_context(ticket))
 
 
+@bp.route("/tickets/<int:ticket_id>/similar")
+@requires(Capability.TICKET_VIEW)
+def similar(ticket_id: int):
+    ticket = policy.get_ticket_or_404(current_user, ticket_id)
+    q = request.args.get("q", "").strip()[:100]
+    results = queries.similar_answers(current_user, ticket, q)
+    return render_template("tickets/_similar.html", results=results, q=q)
+
+
 @bp.route("/tickets/<int:ticket_id>/attachments/<int:attachment_id>")
 @requires(Capability.TICKET_VIEW)
 def attachment(ticket_id: int, attachment_id: int):

@@ -220,3 +220,22 @@ def test_queue_search_and_filters(staff, login_as, db_session):
     page = html(l1.get("/tickets?queue=all&channel=webchat"))
     assert "Tanya DIPA" in page and "Gagal kirim SPM" not in page
     assert l1.get("/tickets?from=kemarin").status_code == 400
+
+
+def test_similar_answers_box_finds_resolved_tickets(staff, login_as, db_session):
+    from hai.tickets import services
+    from tests.tickets.conftest import at
+
+    l1 = login_as(staff["l1"])
+    intake(l1, db_session, subject="Reset akun SAKTI lama")
+    old = db_session.scalar(select(Ticket).where(Ticket.subject == "Reset akun SAKTI lama"))
+    services.answer(
+        old, "Gunakan menu Lupa Password di SAKTI.", actor=staff["l1"], now=at(2026, 3, 2, 10)
+    )
+    services.confirm_and_close(old, "", actor=staff["l1"], now=at(2026, 3, 2, 11))
+    db_session.commit()
+    intake(l1, db_session, subject="Reset akun SAKTI baru")
+    new = db_session.scalar(select(Ticket).where(Ticket.subject == "Reset akun SAKTI baru"))
+    found = html(l1.htmx_get(f"/tickets/{new.id}/similar?q=reset+sakti"))
+    assert old.number in found and "Lupa Password" in found
+    assert new.number not in found

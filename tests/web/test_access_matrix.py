@@ -69,6 +69,7 @@ GET_PAGES: dict[str, frozenset[Role]] = {
     "/tickets/scopes": TICKET_INTAKE,
     "/tickets/<int:ticket_id>": SEES_SAMPLE_TICKET,
     "/tickets/<int:ticket_id>/attachments/<int:attachment_id>": SEES_SAMPLE_TICKET,
+    "/tickets/<int:ticket_id>/similar": SEES_SAMPLE_TICKET,
     "/notifications": ALL,
     "/admin/ola": ADMIN,
     "/admin/outbox": ADMIN,
