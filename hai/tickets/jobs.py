@@ -74,14 +74,19 @@ def flag_breaches(now: datetime) -> dict[str, int]:
             condition,
             ~already,
         )
-        stmt = insert(SlaBreach).from_select(["ticket_id", "kind", "due_at", "detected_at"], source)
+        table = SlaBreach.__table__
+        stmt = (
+            insert(table)
+            .from_select(["ticket_id", "kind", "due_at", "detected_at"], source)
+            .returning(table.c.id)  # counted from RETURNING: rowcount is not reliable here
+        )
         try:
             with db.session.begin_nested():
-                result = db.session.execute(stmt)
+                inserted = len(db.session.execute(stmt).all())
         except IntegrityError:
             # Another scheduler inserted the same rows between our check and insert.
-            result = None
-        counts[kind.value] = result.rowcount if result is not None else 0
+            inserted = 0
+        counts[kind.value] = inserted
     _notify_new(now)
     return counts
 
