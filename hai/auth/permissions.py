@@ -54,59 +54,39 @@ CAPABILITY_LABELS: dict[Capability, str] = {
 
 ALL_ROLES = frozenset(Role)
 
-# The catalog and the channels are public information: every role sees them.
+# Role groups used below (PER-8 Pasal 6–7, 13–15, 25–28).
+TICKET_HANDLERS = frozenset(
+    {Role.AGEN_L1, Role.AGEN_L2, Role.AGEN_L3, Role.CSO, Role.KEPALA_SEKSI, Role.MANAJER_LAYANAN}
+)
+TICKET_READERS = TICKET_HANDLERS | {Role.KOORDINATOR, Role.QA}
+
+GRANTS: list[tuple[frozenset[Role], set[Capability]]] = [
+    # The catalog and the channels are public information: every role sees them.
+    (ALL_ROLES, {Capability.CATALOG_VIEW, Capability.CHANNEL_VIEW}),
+    (STAFF_ROLES, {Capability.CALENDAR_VIEW}),
+    # Those who explain deadlines to users or manage them.
+    (TICKET_READERS | {Role.ADMIN}, {Capability.SLA_PREVIEW}),
+    (TICKET_READERS, {Capability.TICKET_VIEW}),
+    (TICKET_HANDLERS, {Capability.TICKET_HANDLE}),
+    (frozenset({Role.AGEN_L1, Role.CSO}), {Capability.TICKET_INTAKE}),
+    (frozenset({Role.MANAJER_LAYANAN, Role.KEPALA_SEKSI}), {Capability.TICKET_ASSIGN}),
+    (frozenset({Role.KOORDINATOR}), {Capability.AUDIT_VIEW}),
+    (
+        frozenset({Role.ADMIN}),
+        {
+            Capability.MAIL_OUTBOX,
+            Capability.OLA_MANAGE,
+            Capability.CALENDAR_MANAGE,
+            Capability.CATALOG_MANAGE,
+            Capability.USER_MANAGE,
+            Capability.UNIT_MANAGE,
+            Capability.AUDIT_VIEW,
+        },
+    ),
+]
+
 ROLE_CAPABILITIES: dict[Role, frozenset[Capability]] = {
-    role: frozenset({Capability.CATALOG_VIEW, Capability.CHANNEL_VIEW}) for role in Role
-}
-for _role in STAFF_ROLES:
-    ROLE_CAPABILITIES[_role] |= {Capability.CALENDAR_VIEW}
-# Those who explain deadlines to users or manage them.
-for _role in (
-    Role.AGEN_L1,
-    Role.AGEN_L2,
-    Role.AGEN_L3,
-    Role.CSO,
-    Role.KEPALA_SEKSI,
-    Role.MANAJER_LAYANAN,
-    Role.KOORDINATOR,
-    Role.QA,
-    Role.ADMIN,
-):
-    ROLE_CAPABILITIES[_role] |= {Capability.SLA_PREVIEW}
-ROLE_CAPABILITIES[Role.KOORDINATOR] |= {Capability.AUDIT_VIEW}
-# Tickets (PER-8 Pasal 13–15, 25–28).
-for _role in (
-    Role.AGEN_L1,
-    Role.AGEN_L2,
-    Role.AGEN_L3,
-    Role.CSO,
-    Role.KEPALA_SEKSI,
-    Role.MANAJER_LAYANAN,
-    Role.KOORDINATOR,
-    Role.QA,
-):
-    ROLE_CAPABILITIES[_role] |= {Capability.TICKET_VIEW}
-for _role in (Role.AGEN_L1, Role.CSO):
-    ROLE_CAPABILITIES[_role] |= {Capability.TICKET_INTAKE}
-for _role in (
-    Role.AGEN_L1,
-    Role.AGEN_L2,
-    Role.AGEN_L3,
-    Role.CSO,
-    Role.KEPALA_SEKSI,
-    Role.MANAJER_LAYANAN,
-):
-    ROLE_CAPABILITIES[_role] |= {Capability.TICKET_HANDLE}
-for _role in (Role.MANAJER_LAYANAN, Role.KEPALA_SEKSI):
-    ROLE_CAPABILITIES[_role] |= {Capability.TICKET_ASSIGN}
-ROLE_CAPABILITIES[Role.ADMIN] |= {
-    Capability.MAIL_OUTBOX,
-    Capability.OLA_MANAGE,
-    Capability.CALENDAR_MANAGE,
-    Capability.CATALOG_MANAGE,
-    Capability.USER_MANAGE,
-    Capability.UNIT_MANAGE,
-    Capability.AUDIT_VIEW,
+    role: frozenset(cap for roles, caps in GRANTS if role in roles for cap in caps) for role in Role
 }
 
 

@@ -53,18 +53,9 @@ def can_view(user, ticket: Ticket) -> bool:
 
 def can_handle(user, ticket: Ticket) -> bool:
     """Staff who may act on it (reply, escalate, answer…), not requesters."""
-    if not user.is_staff or not can_view(user, ticket):
-        return False
-    roles = user.roles
-    handlers = {
-        Role.AGEN_L1,
-        Role.AGEN_L2,
-        Role.AGEN_L3,
-        Role.CSO,
-        Role.KEPALA_SEKSI,
-        Role.MANAJER_LAYANAN,
-    }
-    return bool(roles & handlers)
+    from hai.auth.permissions import Capability
+
+    return user.can(Capability.TICKET_HANDLE) and can_view(user, ticket)
 
 
 def get_ticket_or_404(user, ticket_id: int, *, for_handling: bool = False) -> Ticket:
