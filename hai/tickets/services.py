@@ -507,17 +507,16 @@ def escalate(
         ticket.ola_due_at = (
             calendar_for().add(now, timedelta(hours=target.hours)) if target else None
         )
-    if ticket.status is not TicketStatus.WAITING:
-        _status(
-            ticket,
-            TicketStatus.ESCALATED,
-            now=now,
-            actor=actor,
-            action="escalated",
-            body=note.strip(),
-            level={"from": from_level.value, "to": to.value},
-            team_unit_id=getattr(team_unit, "id", None),
-        )
+    details = dict(
+        body=note.strip(),
+        level={"from": from_level.value, "to": to.value},
+        team_unit_id=getattr(team_unit, "id", None),
+    )
+    if ticket.status is TicketStatus.WAITING:
+        # Still waiting for the requester: the escalation is recorded, the status stays.
+        _event(ticket, EventKind.STATUS, now=now, actor=actor, action="escalated", **details)
+    else:
+        _status(ticket, TicketStatus.ESCALATED, now=now, actor=actor, action="escalated", **details)
     record(
         "ticket.escalated",
         now=now,

@@ -332,3 +332,15 @@ def test_ola_target_sets_the_l2_due_date(db_session, staff):
     assert ticket.ola_due_at == at(2026, 3, 4, 10)
     services.answer(ticket, "Jawaban L2.", actor=staff["l2"], now=at(2026, 3, 3, 9))
     assert ticket.l2_answered_at == at(2026, 3, 3, 9)
+
+
+def test_escalation_while_waiting_keeps_waiting_and_is_on_the_timeline(db_session, staff):
+    ticket = new_ticket(db_session, staff["l1"])
+    services.request_documents(ticket, "Mohon dokumen.", actor=staff["l1"], now=at(2026, 3, 2, 10))
+    services.escalate(
+        ticket, Level.KEPALA_SEKSI, note="Perlu arahan.", actor=staff["l1"], now=at(2026, 3, 2, 11)
+    )
+    assert ticket.status is TicketStatus.WAITING and ticket.level is Level.KEPALA_SEKSI
+    assert ticket.events[-1].action == "escalated" and ticket.events[-1].body == "Perlu arahan."
+    services.requester_answered(ticket, "Terlampir.", now=at(2026, 3, 3, 9))
+    assert ticket.status is TicketStatus.ESCALATED
