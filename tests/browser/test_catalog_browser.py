@@ -69,7 +69,10 @@ def test_keyboard_only_login(page, live_server):
     from playwright.sync_api import expect
 
     page.goto(f"{live_server}/login")
-    # The email field has focus on arrival; tab to the password and press Enter.
+    # The email field has focus on arrival (the browser applies autofocus on its next
+    # rendering step, so wait for it as a user waits for the caret); tab to the
+    # password and press Enter.
+    expect(page.get_by_label("Email")).to_be_focused()
     page.keyboard.type("agen@browser.test")
     page.keyboard.press("Tab")
     page.keyboard.type(PASSWORD)
