@@ -101,6 +101,7 @@ def _register_web(app: Flask) -> None:
     from hai.web.errors import register_error_handlers
     from hai.web.htmx import add_vary, is_htmx
     from hai.web.nav import navigation_for, unread_count
+    from hai.web.numfmt import format_number
     from hai.web.security import register_security_headers
     from hai.web.timefmt import format_date, format_datetime
 
@@ -109,6 +110,7 @@ def _register_web(app: Flask) -> None:
     app.after_request(add_vary)
     app.jinja_env.filters["tanggal"] = format_date
     app.jinja_env.filters["waktu"] = format_datetime
+    app.jinja_env.filters["angka"] = format_number
 
     @app.context_processor
     def globals_for_templates():

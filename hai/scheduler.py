@@ -36,7 +36,7 @@ class Job:
 def _jobs() -> list[Job]:
     from hai.catalog.jobs import retire_superseded_versions
     from hai.mail.jobs import send_outbox
-    from hai.tickets.jobs import flag_breaches
+    from hai.tickets.jobs import flag_breaches, flag_recent_breaches
 
     return [
         Job(
@@ -48,10 +48,17 @@ def _jobs() -> list[Job]:
         ),
         Job(
             id="tickets.flag_breaches",
-            func=flag_breaches,
+            func=flag_recent_breaches,
             trigger="interval",
             trigger_args={"minutes": 2},
             description="Tandai tiket yang berisiko atau melewati SLA/OLA dan beri tahu petugas.",
+        ),
+        Job(
+            id="tickets.sweep_breaches",
+            func=flag_breaches,
+            trigger="cron",
+            trigger_args={"hour": 1, "minute": 15},
+            description="Periksa ulang seluruh tiket terbuka atas pelanggaran SLA/OLA (harian).",
         ),
         Job(
             id="catalog.retire_superseded",

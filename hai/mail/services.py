@@ -12,7 +12,7 @@ from datetime import datetime
 from email.utils import make_msgid
 
 from email_validator import EmailNotValidError, validate_email
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.exc import IntegrityError
 
 from hai.audit.services import record
@@ -135,6 +135,60 @@ def enqueue(
             return None
         raise
     return message
+
+
+def enqueue_many(messages: list[dict], *, now: datetime) -> int:
+    """Queue many emails at once, each a dict of ``enqueue``'s keyword arguments with
+    a ``dedupe_key``; keys already in the outbox are skipped. Returns how many were
+    queued. One bulk insert instead of a savepoint per message (a breach pass can
+    queue thousands); if a concurrent transaction wins a key meanwhile, falls back to
+    ``enqueue`` one by one, which settles each key."""
+    rows, keys = [], []
+    for m in messages:
+        key = _check_header_value(m["dedupe_key"], "dedupe_key")
+        if not key:
+            raise RuleError("Kunci deduplikasi tidak boleh kosong.", "dedupe_key")
+        keys.append(key)
+        rows.append(
+            dict(
+                created_at=now,
+                to_addr=normalize_address(m["to"]),
+                subject=clean_subject(m["subject"]),
+                body=m.get("body") or "",
+                status=OutboxStatus.QUEUED,
+                attempts=0,
+                next_attempt_at=now,
+                last_error="",
+                subject_type=(m.get("subject_type") or "")[:32],
+                subject_id=m.get("subject_id"),
+                dedupe_key=key,
+                message_id=make_msgid(domain=MESSAGE_ID_DOMAIN),
+                in_reply_to="",
+                created_by_id=None,
+            )
+        )
+    existing: set[str] = set()
+    for i in range(0, len(keys), 500):
+        existing.update(
+            db.session.scalars(
+                select(OutboxMessage.dedupe_key).where(
+                    OutboxMessage.dedupe_key.in_(keys[i : i + 500])
+                )
+            )
+        )
+    fresh, seen = [], set(existing)
+    for row in rows:
+        if row["dedupe_key"] not in seen:
+            seen.add(row["dedupe_key"])
+            fresh.append(row)
+    if not fresh:
+        return 0
+    try:
+        with db.session.begin_nested():
+            db.session.execute(insert(OutboxMessage), fresh)
+    except IntegrityError:
+        return sum(enqueue(now=now, **m) is not None for m in messages)
+    return len(fresh)
 
 
 def requeue(message: OutboxMessage, *, now: datetime, actor=None, ip: str = "") -> OutboxMessage:

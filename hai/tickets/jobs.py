@@ -8,7 +8,7 @@ then notified in the app and by email (outbox), also once each.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import and_, exists, insert, literal, select
 from sqlalchemy.exc import IntegrityError
@@ -21,7 +21,6 @@ from hai.tickets.models import (
     Notification,
     SlaBreach,
     Ticket,
-    TicketStatus,
 )
 
 LABELS = {
@@ -31,6 +30,9 @@ LABELS = {
     BreachKind.FULFILMENT: "melewati batas waktu pemenuhan",
     BreachKind.OLA: "melewati target OLA direktorat",
 }
+
+
+AT_RISK = (BreachKind.RESPONSE_AT_RISK, BreachKind.FULFILMENT_AT_RISK)
 
 
 def _rules():
@@ -61,19 +63,27 @@ def _rules():
     ]
 
 
-def flag_breaches(now: datetime) -> dict[str, int]:
+# A regular pass looks only at deadlines that fell in the last day (the scheduler runs
+# every two minutes, so a day is a wide margin for a stopped scheduler or a clock that
+# was recomputed); the nightly sweep looks at every open ticket.
+RECENT = timedelta(days=1)
+DIGEST_LINES = 50
+
+
+def flag_recent_breaches(now: datetime) -> dict[str, int]:
+    """The scheduler's regular pass."""
+    return flag_breaches(now, since=now - RECENT)
+
+
+def flag_breaches(now: datetime, since: datetime | None = None) -> dict[str, int]:
+    """Record the breaches due by ``now`` (and after ``since``, when given), then notify."""
     counts: dict[str, int] = {}
     for kind, due, condition in _rules():
         already = exists().where(SlaBreach.ticket_id == Ticket.id, SlaBreach.kind == kind)
+        window = [due <= now] if since is None else [due <= now, due > since]
         source = select(
             Ticket.id, literal(kind.value), due, literal(now, type_=SlaBreach.detected_at.type)
-        ).where(
-            Ticket.status != TicketStatus.CLOSED,
-            due.is_not(None),
-            due <= now,
-            condition,
-            ~already,
-        )
+        ).where(Ticket.open_clause(), due.is_not(None), *window, condition, ~already)
         table = SlaBreach.__table__
         stmt = (
             insert(table)
@@ -87,46 +97,149 @@ def flag_breaches(now: datetime) -> dict[str, int]:
             # Another scheduler inserted the same rows between our check and insert.
             inserted = 0
         counts[kind.value] = inserted
-    _notify_new(now)
+    if any(counts.values()):
+        _notify_new(now)
     return counts
 
 
+def _chunks(items: list, size: int = 500):
+    for i in range(0, len(items), size):
+        yield items[i : i + size]
+
+
+def _existing_keys(keys: list[str]) -> set[str]:
+    found: set[str] = set()
+    for chunk in _chunks(keys):
+        found.update(
+            db.session.scalars(
+                select(Notification.dedupe_key).where(Notification.dedupe_key.in_(chunk))
+            )
+        )
+    return found
+
+
 def _notify_new(now: datetime) -> None:
-    """One notification and one email per new breach for the assignee and the managers."""
+    """Tell people about the breaches recorded at ``now``, once each.
+
+    The assignee gets a notification and an email per breach of their ticket (at
+    risk included). The service managers get one digest per pass of the breaches
+    proper (not the at-risk warnings): on a Monday morning after a long weekend a
+    pass can record thousands, and a manager needs the count and the queue, not
+    thousands of emails.
+    """
+    from hai.mail.services import enqueue_many
+
+    new = db.session.execute(
+        select(
+            SlaBreach.id.label("breach_id"),
+            SlaBreach.kind,
+            Ticket.id.label("ticket_id"),
+            Ticket.number,
+            Ticket.subject,
+            Ticket.assignee_id,
+        )
+        .join(Ticket, SlaBreach.ticket_id == Ticket.id)
+        .where(SlaBreach.detected_at == now)
+        .order_by(SlaBreach.id)
+    ).all()
+    if not new:
+        return
+    assignee_ids = {row.assignee_id for row in new if row.assignee_id is not None}
+    emails: dict[int, str] = {}
+    for chunk in _chunks(sorted(assignee_ids)):
+        rows = db.session.execute(
+            select(User.id, User.email).where(User.id.in_(chunk), User.is_active.is_(True))
+        )
+        emails.update((user_id, email) for user_id, email in rows)
+
+    def text_of(row) -> str:
+        return f"{row.number} {LABELS[row.kind]}: {row.subject[:120]}"
+
+    personal = [
+        (f"breach:{row.breach_id}:{row.assignee_id}", row)
+        for row in new
+        if row.assignee_id in emails
+    ]
+    known = _existing_keys([key for key, _ in personal])
+    fresh = [(key, row) for key, row in personal if key not in known]
+    if fresh:
+        db.session.execute(
+            insert(Notification),
+            [
+                {
+                    "user_id": row.assignee_id,
+                    "at": now,
+                    "text": text_of(row)[:300],
+                    "ticket_id": row.ticket_id,
+                    "dedupe_key": key,
+                    "link": "",
+                }
+                for key, row in fresh
+            ],
+        )
+        enqueue_many(
+            [
+                dict(
+                    to=emails[row.assignee_id],
+                    subject=f"[HAI] {text_of(row)}",
+                    body=text_of(row),
+                    subject_type="ticket",
+                    subject_id=row.ticket_id,
+                    dedupe_key=f"mail:{key}",
+                )
+                for key, row in fresh
+            ],
+            now=now,
+        )
+
+    breaches = [row for row in new if row.kind not in AT_RISK]
+    if breaches:
+        _digest_for_managers(breaches, now, text_of)
+    db.session.flush()
+
+
+def _digest_for_managers(breaches: list, now: datetime, text_of) -> None:
     from hai.mail.services import enqueue
 
-    managers = list(
-        db.session.scalars(
-            select(User)
-            .join(UserRole)
-            .where(UserRole.role == Role.MANAJER_LAYANAN, User.is_active.is_(True))
-        )
-    )
-    new = db.session.execute(
-        select(SlaBreach, Ticket).join(Ticket).where(SlaBreach.detected_at == now)
+    managers = db.session.execute(
+        select(User.id, User.email)
+        .join(UserRole)
+        .where(UserRole.role == Role.MANAJER_LAYANAN, User.is_active.is_(True))
     ).all()
-    for breach, ticket in new:
-        if breach.kind in (BreachKind.RESPONSE_AT_RISK, BreachKind.FULFILMENT_AT_RISK):
-            recipients = [ticket.assignee] if ticket.assignee else []
-        else:
-            recipients = ([ticket.assignee] if ticket.assignee else []) + managers
-        text = f"{ticket.number} {LABELS[breach.kind]}: {ticket.subject[:120]}"
-        for user in {u.id: u for u in recipients if u is not None}.values():
-            key = f"breach:{breach.id}:{user.id}"
-            if db.session.scalar(select(Notification.id).where(Notification.dedupe_key == key)):
-                continue
-            db.session.add(
-                Notification(
-                    user_id=user.id, at=now, text=text, ticket_id=ticket.id, dedupe_key=key
-                )
+    if not managers:
+        return
+    # One digest per pass: the first breach recorded in it names the pass.
+    pass_key = f"breach-digest:{breaches[0].breach_id}"
+    if len(breaches) == 1:
+        summary = text_of(breaches[0])
+    else:
+        summary = f"{len(breaches)} tiket baru melewati batas waktu SLA/OLA"
+    lines = [text_of(row) for row in breaches[:DIGEST_LINES]]
+    if len(breaches) > DIGEST_LINES:
+        lines.append(f"… dan {len(breaches) - DIGEST_LINES} tiket lainnya.")
+    body = "\n".join([summary + ".", "", *lines, "", "Lihat antrean Melewati SLA di HAI."])
+    link = "tickets.index?queue=breached"
+    known = _existing_keys([f"{pass_key}:{uid}" for uid, _ in managers])
+    for user_id, email in managers:
+        key = f"{pass_key}:{user_id}"
+        if key in known:
+            continue
+        db.session.add(
+            Notification(
+                user_id=user_id,
+                at=now,
+                text=summary[:300],
+                ticket_id=breaches[0].ticket_id if len(breaches) == 1 else None,
+                dedupe_key=key,
+                link="" if len(breaches) == 1 else link,
             )
-            enqueue(
-                to=user.email,
-                subject=f"[HAI] {text}",
-                body=text,
-                now=now,
-                subject_type="ticket",
-                subject_id=ticket.id,
-                dedupe_key=f"mail:{key}",
-            )
-    db.session.flush()
+        )
+        enqueue(
+            to=email,
+            subject=f"[HAI] {summary}",
+            body=body,
+            now=now,
+            subject_type="ticket" if len(breaches) == 1 else "",
+            subject_id=breaches[0].ticket_id if len(breaches) == 1 else None,
+            dedupe_key=f"mail:{key}",
+        )

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import exists, func, or_, select
+from sqlalchemy.orm import joinedload
 
 from hai.auth.roles import Role
 from hai.catalog.models import CatalogService
@@ -24,6 +25,10 @@ QUEUES = {
     "all": "Semua yang terlihat",
 }
 PAGE_SIZE = 50
+# Counting every match of a large queue costs more than showing it; past these a
+# count reads "100+" (queue tabs) or "1.000+" (results, beyond the current page).
+TAB_COUNT_CAP = 100
+RESULT_COUNT_CAP = 1000
 SORTS = {
     "due": (Ticket.fulfilment_due_at.asc().nulls_last(), Ticket.id.asc()),
     "received": (Ticket.received_at.desc(), Ticket.id.desc()),
@@ -74,7 +79,7 @@ def _team_clause(user):
 
 def queue_query(user, f: Filters, now: datetime):
     query = select(Ticket).where(visibility_clause(user))
-    open_ = Ticket.status != TicketStatus.CLOSED
+    open_ = Ticket.open_clause()
     if f.queue == "mine":
         query = query.where(open_, Ticket.assignee_id == user.id)
     elif f.queue == "action":
@@ -132,25 +137,38 @@ def queue_query(user, f: Filters, now: datetime):
     return query
 
 
-def run_queue(user, f: Filters, now: datetime) -> tuple[list[Ticket], int]:
+@dataclass(frozen=True)
+class Count:
+    """How many rows match, counted up to a cap: ``value`` is exact unless ``capped``."""
+
+    value: int
+    capped: bool
+
+
+def count_upto(query, cap: int) -> Count:
+    limited = query.order_by(None).with_only_columns(Ticket.id).limit(cap + 1).subquery()
+    n = db.session.scalar(select(func.count()).select_from(limited))
+    return Count(min(n, cap), n > cap)
+
+
+def run_queue(user, f: Filters, now: datetime) -> tuple[list[Ticket], Count]:
     query = queue_query(user, f, now)
-    total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
+    offset = (max(f.page, 1) - 1) * PAGE_SIZE
+    total = count_upto(query, offset + RESULT_COUNT_CAP)
     rows = list(
         db.session.scalars(
-            query.order_by(*SORTS.get(f.sort, SORTS["due"]))
+            query.options(joinedload(Ticket.assignee))
+            .order_by(*SORTS.get(f.sort, SORTS["due"]))
             .limit(PAGE_SIZE)
-            .offset((max(f.page, 1) - 1) * PAGE_SIZE)
+            .offset(offset)
         )
     )
     return rows, total
 
 
-def queue_counts(user, now: datetime) -> dict[str, int]:
+def queue_counts(user, now: datetime) -> dict[str, Count]:
     return {
-        key: db.session.scalar(
-            select(func.count()).select_from(queue_query(user, Filters(queue=key), now).subquery())
-        )
-        for key in QUEUES
+        key: count_upto(queue_query(user, Filters(queue=key), now), TAB_COUNT_CAP) for key in QUEUES
     }
 
 

@@ -103,34 +103,47 @@ def index():
     now = utcnow()
     f = _filters()
     rows, total = queries.run_queue(current_user, f, now)
+    can_bulk = current_user.can(Capability.TICKET_ASSIGN)
     context = dict(
         f=f,
         rows=rows,
         total=total,
         now=now,
+        page_size=queries.PAGE_SIZE,
+        can_bulk=can_bulk,
+        people=_assignable_people() if can_bulk and rows else [],
+    )
+    if is_htmx():
+        # The refreshed list only: the tabs and their counts stay as they are.
+        return render_template("tickets/_queue.html", **context)
+    return render_template(
+        "tickets/index.html",
         queues=queries.QUEUES,
         counts=queries.queue_counts(current_user, now),
         channels=list_channels(),
         statuses=list(TicketStatus),
-        page_size=queries.PAGE_SIZE,
-        can_bulk=current_user.can(Capability.TICKET_ASSIGN),
-        people=_assignable_people() if current_user.can(Capability.TICKET_ASSIGN) else [],
+        **context,
     )
-    if is_htmx():
-        return render_template("tickets/_queue.html", **context)
-    return render_template("tickets/index.html", **context)
 
 
 def _assignable_people() -> list[tuple[int, str]]:
+    """Active staff who handle tickets, as "Name (their roles)", in one query."""
     handlers = (Role.AGEN_L1, Role.AGEN_L2, Role.AGEN_L3, Role.CSO, Role.KEPALA_SEKSI)
-    users = db.session.scalars(
-        select(User)
+    handles = select(UserRole.user_id).where(UserRole.role.in_(handlers))
+    rows = db.session.execute(
+        select(User.id, User.name, UserRole.role)
         .join(UserRole)
-        .where(UserRole.role.in_(handlers), User.is_active.is_(True))
-        .order_by(User.name)
-        .distinct()
+        .where(User.is_active.is_(True), User.id.in_(handles))
+        .order_by(User.name, User.id)
     )
-    return [(u.id, f"{u.name} ({', '.join(r.label for r in u.sorted_roles())})") for u in users]
+    people: dict[int, tuple[str, list[Role]]] = {}
+    for user_id, name, role in rows:
+        people.setdefault(user_id, (name, []))[1].append(role)
+    order = list(Role)
+    return [
+        (user_id, f"{name} ({', '.join(r.label for r in sorted(roles, key=order.index))})")
+        for user_id, (name, roles) in people.items()
+    ]
 
 
 @bp.route("/tickets/bulk-assign", methods=["POST"])
@@ -336,7 +349,11 @@ def _action_forms(ticket: Ticket) -> dict:
         forward=ForwardForm(
             formdata=None, data=rv, unit_names=[u.name for u in version.linked_units]
         ),
-        assign=AssignForm(formdata=None, data=rv, people=_assignable_people()),
+        assign=AssignForm(
+            formdata=None,
+            data=rv,
+            people=_assignable_people() if current_user.can(Capability.TICKET_ASSIGN) else [],
+        ),
         rate=RateForm(formdata=None, data=rv),
         attach=AttachForm(formdata=None, data=rv),
     )

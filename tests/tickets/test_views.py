@@ -239,3 +239,22 @@ def test_similar_answers_box_finds_resolved_tickets(staff, login_as, db_session)
     found = html(l1.htmx_get(f"/tickets/{new.id}/similar?q=reset+sakti"))
     assert old.number in found and "Lupa Password" in found
     assert new.number not in found
+
+
+def test_large_queues_show_capped_counts_and_keep_paging(staff, login_as, db_session, monkeypatch):
+    from hai.tickets import queries
+
+    l1 = login_as(staff["l1"])
+    for n in range(4):
+        intake(l1, db_session, subject=f"Tiket ke-{n}")
+    monkeypatch.setattr(queries, "TAB_COUNT_CAP", 2)
+    monkeypatch.setattr(queries, "RESULT_COUNT_CAP", 2)
+    monkeypatch.setattr(queries, "PAGE_SIZE", 1)
+    page = html(l1.get("/tickets?queue=all"))
+    assert re.search(r'Semua yang terlihat <span class="count">2\+</span>', page)
+    assert "2+ tiket" in page and "Halaman 1 dari 2+" in page
+    # Page 3 is beyond the first cap; the count moves with the page.
+    page = html(l1.get("/tickets?queue=all&page=3"))
+    assert "Halaman 3 dari 4" in page and "Berikutnya" in page
+    page = html(l1.get("/tickets?queue=all&page=4"))
+    assert "Halaman 4 dari 4" in page and "Berikutnya" not in page
