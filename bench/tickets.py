@@ -1028,6 +1028,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         pages = [
             ("hello", "/__bench_hello", lambda i: "/__bench_hello"),
             ("L1 queue", "/tickets?queue=team", lambda i: "/tickets?queue=team"),
+            ("queue tabs", "/tickets/tabs?queue=team", lambda i: "/tickets/tabs?queue=team"),
             ("search", "/tickets?queue=all&q=sakti", lambda i: "/tickets?queue=all&q=sakti"),
             ("ticket page", "/tickets/<random open id>", lambda i: f"/tickets/{detail_ids[i]}"),
         ]

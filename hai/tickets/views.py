@@ -119,10 +119,22 @@ def index():
     return render_template(
         "tickets/index.html",
         queues=queries.QUEUES,
-        counts=queries.queue_counts(current_user, now),
         channels=list_channels(),
         statuses=list(TicketStatus),
         **context,
+    )
+
+
+@bp.route("/tickets/tabs")
+@requires(Capability.TICKET_VIEW)
+def queue_tabs():
+    """The queue tabs with their counts (asked for by the queue page once it is shown)."""
+    current = request.args.get("queue", "mine")
+    return render_template(
+        "tickets/_tabs.html",
+        queues=queries.QUEUES,
+        counts=queries.queue_counts(current_user, utcnow()),
+        current=current if current in queries.QUEUES else "mine",
     )
 
 

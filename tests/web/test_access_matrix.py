@@ -64,6 +64,7 @@ GET_PAGES: dict[str, frozenset[Role]] = {
     "/calendar/year": STAFF,
     "/sla/preview": SLA_PREVIEW,
     "/tickets": TICKET_VIEW,
+    "/tickets/tabs": TICKET_VIEW,
     "/tickets/new": TICKET_INTAKE,
     "/tickets/requesters": TICKET_INTAKE,
     "/tickets/scopes": TICKET_INTAKE,
