@@ -1,5 +1,6 @@
 """Import every model so that metadata and Alembic see all tables."""
 
+from hai.api.models import ApiCall, ApiToken  # noqa: F401
 from hai.attachments.models import Attachment  # noqa: F401
 from hai.audit.models import AuditEvent  # noqa: F401
 from hai.auth.models import LoginAttempt, User, UserRole, UserSession  # noqa: F401
@@ -11,7 +12,7 @@ from hai.catalog.models import (  # noqa: F401
     CatalogVersion,
     Channel,
 )
-from hai.mail.models import OutboxMessage  # noqa: F401
+from hai.mail.models import InboundEmail, OutboxMessage  # noqa: F401
 from hai.org.models import OrgUnit  # noqa: F401
 from hai.sla.models import (  # noqa: F401
     CalendarException,
