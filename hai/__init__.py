@@ -83,6 +83,8 @@ def _init_extensions(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
+    from hai.api.admin import bp as api_admin_bp
+    from hai.api.views import bp as api_bp
     from hai.audit.views import bp as audit_bp
     from hai.auth.views import bp as auth_bp
     from hai.catalog.views import bp as catalog_bp
@@ -92,7 +94,18 @@ def _register_blueprints(app: Flask) -> None:
     from hai.sla.views import bp as sla_bp
     from hai.tickets.views import bp as tickets_bp
 
-    for bp in (home_bp, auth_bp, catalog_bp, org_bp, audit_bp, sla_bp, tickets_bp, mail_bp):
+    for bp in (
+        home_bp,
+        auth_bp,
+        catalog_bp,
+        org_bp,
+        audit_bp,
+        sla_bp,
+        tickets_bp,
+        mail_bp,
+        api_bp,
+        api_admin_bp,
+    ):
         app.register_blueprint(bp)
 
 

@@ -77,6 +77,26 @@ def create_user_command(email, name, roles, unit_code, user_type):
     )
 
 
+@hai_cli.command("create-token")
+@click.option("--name", required=True, help="Nama integrasi, mis. 'WhatsApp HAI-DJPb'.")
+@click.option("--rate", "rate_per_minute", default=120, show_default=True, type=int)
+def create_token_command(name, rate_per_minute):
+    """Issue an API token for an integration; prints it once (only its hash is kept)."""
+    from hai.api.tokens import issue_token
+    from hai.errors import RuleError
+
+    try:
+        token, secret = issue_token(
+            name, now=utcnow(), actor_label="cli", rate_per_minute=rate_per_minute
+        )
+    except RuleError as exc:
+        db.session.rollback()
+        raise click.UsageError(str(exc)) from exc
+    db.session.commit()
+    click.echo(f"Token untuk {token.name} (simpan sekarang, tidak ditampilkan lagi):")
+    click.echo(secret)
+
+
 @hai_cli.command("seed")
 def seed_command():
     """Load reference data: units, channels, both catalog versions, SLA parameters (idempotent)."""
@@ -134,3 +154,37 @@ def scheduler_command(once):
 
 def register_cli(app: Flask) -> None:
     app.cli.add_command(hai_cli)
+
+
+EX_DATAERR = 65  # sysexits.h: the input was not a message; the mail server bounces it
+EX_TEMPFAIL = 75  # sysexits.h: try again later; the mail server keeps the message queued
+
+
+@hai_cli.command("ingest-email")
+def ingest_email_command():
+    """Take in one raw email from standard input (a mail server's pipe).
+
+    Exit 0 when the message is handled (a ticket, a reply, a duplicate, an
+    auto-reply or bounce, or a refusal recorded with its reason); 75 when it could
+    not be stored (database down, disk full, a fault of ours), so that the mail
+    server keeps the message and tries again rather than bouncing it to the sender.
+    """
+    import logging
+
+    from hai.mail.ingest import MAX_MESSAGE_BYTES, describe, ingest_and_commit
+
+    ctx = click.get_current_context()
+    raw = sys.stdin.buffer.read(MAX_MESSAGE_BYTES + 1)
+    if not raw.strip():
+        click.echo("no message on standard input", err=True)
+        ctx.exit(EX_DATAERR)
+    if len(raw) > MAX_MESSAGE_BYTES:
+        click.echo(f"message larger than {MAX_MESSAGE_BYTES} bytes refused", err=True)
+        ctx.exit(EX_DATAERR)
+    try:
+        row = ingest_and_commit(raw, now=utcnow())
+        click.echo(describe(row))
+    except Exception as exc:  # noqa: BLE001 (every failure is "try again later" for the MTA)
+        logging.getLogger(__name__).exception("ingest-email failed")
+        click.echo(f"temporary failure, message not stored: {type(exc).__name__}", err=True)
+        ctx.exit(EX_TEMPFAIL)

@@ -37,6 +37,8 @@ ACTION_LABELS: dict[str, str] = {
     "sla.matrix_updated": "Matriks prioritas diubah",
     "sla.channel_norm_updated": "Norma kanal diubah",
     "mail.requeued": "Email dikirim ulang dari kotak keluar",
+    "api.token_issued": "Token API diterbitkan",
+    "api.token_revoked": "Token API dicabut",
     "ticket.created": "Tiket dicatat",
     "ticket.assigned": "Tiket ditugaskan",
     "ticket.escalated": "Tiket dieskalasi",

@@ -32,6 +32,7 @@ class Capability(enum.Enum):
     TICKET_ASSIGN = "ticket.assign"
     OLA_MANAGE = "ola.manage"
     MAIL_OUTBOX = "mail.outbox"
+    API_TOKENS = "api.tokens"
 
 
 CAPABILITY_LABELS: dict[Capability, str] = {
@@ -50,6 +51,7 @@ CAPABILITY_LABELS: dict[Capability, str] = {
     Capability.TICKET_ASSIGN: "Menugaskan tiket",
     Capability.OLA_MANAGE: "Mengatur target OLA direktorat",
     Capability.MAIL_OUTBOX: "Memantau kotak keluar email dan mengirim ulang",
+    Capability.API_TOKENS: "Menerbitkan dan mencabut token API integrasi",
 }
 
 ALL_ROLES = frozenset(Role)
@@ -75,6 +77,7 @@ GRANTS: list[tuple[frozenset[Role], set[Capability]]] = [
         frozenset({Role.ADMIN}),
         {
             Capability.MAIL_OUTBOX,
+            Capability.API_TOKENS,
             Capability.OLA_MANAGE,
             Capability.CALENDAR_MANAGE,
             Capability.CATALOG_MANAGE,
@@ -126,6 +129,12 @@ def login_only(view: Callable) -> Callable:
     wrapped = requires()(view)
     wrapped.access = ("login", frozenset())  # type: ignore[attr-defined]
     return wrapped
+
+
+def api_token(view: Callable) -> Callable:
+    """Authenticated by an integration's bearer token (hai.api), never by the session."""
+    view.access = ("token", frozenset())  # type: ignore[attr-defined]
+    return view
 
 
 def public(view: Callable) -> Callable:

@@ -151,6 +151,12 @@ def find_or_create_requester(data: RequesterData, *, now: datetime) -> Requester
     return requester
 
 
+def intake_level(channel_code: str) -> Level:
+    """Where a new ticket starts: walk-in questions through HAI CSO with the office's
+    CSO, everything else with L1 (PER-8 Pasal 13, 16)."""
+    return Level.CSO if channel_code == "hai_cso" else Level.L1
+
+
 def create_ticket(
     *,
     channel_code: str,
@@ -166,8 +172,13 @@ def create_ticket(
     office_unit_id: int | None = None,
     now: datetime,
     actor,
+    actor_label: str = "",
 ) -> Ticket:
-    """Record a request as a ticket, with its SLA clock started at receipt."""
+    """Record a request as a ticket, with its SLA clock started at receipt.
+
+    ``actor`` is the staff member who records it, or None when it arrives on its own
+    (an integration, an email); ``actor_label`` then names the source on the timeline.
+    """
     subject, description = subject.strip(), description.strip()
     if not requester.name.strip():
         raise TicketError("Nama pemohon wajib diisi.", "requester_name")
@@ -233,6 +244,7 @@ def create_ticket(
         EventKind.CREATED,
         now=now,
         actor=actor,
+        actor_label=actor_label,
         action="created",
         body=description,
         channel=channel_code,
@@ -242,6 +254,7 @@ def create_ticket(
         "ticket.created",
         now=now,
         actor=actor,
+        actor_label=actor_label,
         target=ticket,
         number=ticket.number,
         channel=channel_code,
@@ -445,6 +458,29 @@ def requester_answered(
     )
     _status(ticket, back, now=now, actor=actor, action="resumed")
     return paused
+
+
+def requester_message(
+    ticket: Ticket, body: str, *, now: datetime, actor=None, actor_label: str = "", **data
+) -> TicketEvent:
+    """A message from the requester on an open ticket (an email reply, for instance).
+
+    Only the timeline changes: a ticket waiting for documents goes through
+    ``requester_answered`` instead, so that its clock resumes.
+    """
+    _require_open(ticket)
+    if not body.strip():
+        raise TicketError("Pesan tidak boleh kosong.", "body")
+    return _event(
+        ticket,
+        EventKind.REQUESTER_MESSAGE,
+        now=now,
+        actor=actor,
+        actor_label=actor_label or ticket.requester_name,
+        action="requester_message",
+        body=body.strip(),
+        **data,
+    )
 
 
 def reply(ticket: Ticket, body: str, *, actor, now: datetime) -> TicketEvent:

@@ -220,7 +220,7 @@ def new():
         form.scope.choices = [SelectChoice(selected, label)]
     if form.validate_on_submit():
         office = current_user.unit_id if form.channel.data == "hai_cso" else None
-        level = Level.CSO if form.channel.data == "hai_cso" else Level.L1
+        level = services.intake_level(form.channel.data)
         ok, ticket = submit(form, lambda: _create(form, service, scope, level, office))
         if ok:
             flash(f"Tiket {ticket.number} dicatat.", "success")

@@ -31,6 +31,19 @@ MESSAGES = {
     ),
 }
 
+CODES = {
+    400: "bad_request",
+    401: "unauthorized",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    409: "conflict",
+    413: "too_large",
+    429: "rate_limited",
+    500: "server_error",
+    503: "unavailable",
+}
+
 
 def _wants_json() -> bool:
     return request.path.startswith("/api/") or (request.accept_mimetypes.best == "application/json")
@@ -40,7 +53,9 @@ def render_error(status: int, message: str | None = None):
     title, default = MESSAGES.get(status, MESSAGES[500])
     text = message or default
     if _wants_json():
-        return jsonify(error={"status": status, "title": title, "message": text}), status
+        # The API's error shape (hai.api): code, message, fields.
+        error = {"code": CODES.get(status, "error"), "message": text, "fields": {}}
+        return jsonify(error={**error, "status": status, "title": title}), status
     return render_template("errors/error.html", status=status, title=title, message=text), status
 
 

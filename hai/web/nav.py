@@ -92,6 +92,12 @@ NAV_ITEMS: list[NavItem] = [
         "Email yang antre, terkirim dan gagal; kirim ulang yang gagal.",
     ),
     NavItem(
+        "Token API",
+        "api_admin.tokens",
+        Capability.API_TOKENS,
+        "Token integrasi (WhatsApp, HAI CSO) untuk API v1; terbitkan dan cabut.",
+    ),
+    NavItem(
         "Log Audit",
         "audit.index",
         Capability.AUDIT_VIEW,
