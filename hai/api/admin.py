@@ -6,7 +6,7 @@ from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_login import current_user
 from sqlalchemy import func, select
 from wtforms import IntegerField, StringField
-from wtforms.validators import DataRequired, Length, NumberRange
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
 
 from hai.api.models import ApiCall, ApiToken
 from hai.api.tokens import issue_token, revoke_token
@@ -29,7 +29,7 @@ class TokenForm(HaiForm):
         "Batas panggilan per menit",
         default=120,
         validators=[
-            DataRequired("Batas panggilan wajib diisi."),
+            InputRequired("Batas panggilan wajib diisi."),
             NumberRange(1, 10_000, "Batas panggilan harus 1 sampai 10.000."),
         ],
     )
