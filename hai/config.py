@@ -57,6 +57,18 @@ class BaseConfig:
     HAI_SMTP_SSL = os.environ.get("HAI_SMTP_SSL", "0")
     HAI_MAIL_FROM = os.environ.get("HAI_MAIL_FROM", "HAI-DJPb <hai.djpb@kemenkeu.go.id>")
     HAI_SMTP_TIMEOUT = float(os.environ.get("HAI_SMTP_TIMEOUT", "10"))
+    # Incoming email (hai.mail.imap): an empty host turns the mailbox poller off. The
+    # port defaults to 993 with HAI_IMAP_SSL, else 143 (with HAI_IMAP_STARTTLS if set).
+    HAI_IMAP_HOST = os.environ.get("HAI_IMAP_HOST", "")
+    HAI_IMAP_PORT = os.environ.get("HAI_IMAP_PORT", "")
+    HAI_IMAP_USER = os.environ.get("HAI_IMAP_USER", "")
+    HAI_IMAP_PASSWORD = os.environ.get("HAI_IMAP_PASSWORD", "")
+    HAI_IMAP_FOLDER = os.environ.get("HAI_IMAP_FOLDER", "INBOX")
+    HAI_IMAP_SSL = os.environ.get("HAI_IMAP_SSL", "1")
+    HAI_IMAP_STARTTLS = os.environ.get("HAI_IMAP_STARTTLS", "0")
+    # Where taken-in messages go; empty = they stay in the folder, marked \Seen.
+    HAI_IMAP_PROCESSED_FOLDER = os.environ.get("HAI_IMAP_PROCESSED_FOLDER", "")
+    HAI_IMAP_TIMEOUT = float(os.environ.get("HAI_IMAP_TIMEOUT", "30"))
     DISPLAY_TIMEZONE = "Asia/Jakarta"
     # `make run` sets HAI_RUN_SCHEDULER=1 to run the jobs inside the development server.
     RUN_SCHEDULER_IN_PROCESS = os.environ.get("HAI_RUN_SCHEDULER") == "1"

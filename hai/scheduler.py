@@ -35,7 +35,7 @@ class Job:
 
 def _jobs() -> list[Job]:
     from hai.catalog.jobs import retire_superseded_versions
-    from hai.mail.jobs import send_outbox
+    from hai.mail.jobs import poll_imap, send_outbox
     from hai.tickets.jobs import flag_breaches, flag_recent_breaches
 
     return [
@@ -45,6 +45,13 @@ def _jobs() -> list[Job]:
             trigger="interval",
             trigger_args={"minutes": 1},
             description="Kirim email dari kotak keluar melalui SMTP, dengan percobaan ulang.",
+        ),
+        Job(
+            id="mail.poll_imap",
+            func=poll_imap,
+            trigger="interval",
+            trigger_args={"minutes": 1},
+            description="Ambil email masuk dari kotak surat IMAP menjadi tiket atau balasan.",
         ),
         Job(
             id="tickets.flag_breaches",
