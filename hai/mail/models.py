@@ -18,6 +18,10 @@ class OutboxStatus(enum.Enum):
     SENT = "sent"
     FAILED = "failed"  # gave up after the last retry; visible to administrators
 
+    @property
+    def label(self) -> str:
+        return {"queued": "Antre", "sent": "Terkirim", "failed": "Gagal"}[self.value]
+
 
 class OutboxMessage(db.Model):
     __tablename__ = "outbox_message"

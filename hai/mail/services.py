@@ -191,6 +191,20 @@ def enqueue_many(messages: list[dict], *, now: datetime) -> int:
     return len(fresh)
 
 
+def messages_about(subject_type: str, subject_id: int) -> list[OutboxMessage]:
+    """What was emailed about one thing (a ticket), oldest first, with its delivery state."""
+    return list(
+        db.session.scalars(
+            select(OutboxMessage)
+            .where(
+                OutboxMessage.subject_type == subject_type,
+                OutboxMessage.subject_id == subject_id,
+            )
+            .order_by(OutboxMessage.created_at, OutboxMessage.id)
+        )
+    )
+
+
 def requeue(message: OutboxMessage, *, now: datetime, actor=None, ip: str = "") -> OutboxMessage:
     """Put a FAILED message back in the queue, due now, with a fresh set of attempts."""
     if message.status is not OutboxStatus.FAILED:

@@ -18,11 +18,7 @@ bp = Blueprint("mail", __name__, url_prefix="/admin/outbox")
 
 PAGE_SIZE = 50
 
-STATUS_LABELS: dict[OutboxStatus, str] = {
-    OutboxStatus.QUEUED: "Antre",
-    OutboxStatus.SENT: "Terkirim",
-    OutboxStatus.FAILED: "Gagal",
-}
+STATUS_LABELS: dict[OutboxStatus, str] = {s: s.label for s in OutboxStatus}
 STATUS_BADGES: dict[OutboxStatus, str] = {
     OutboxStatus.QUEUED: "badge-draft",
     OutboxStatus.SENT: "badge-ok",

@@ -373,6 +373,7 @@ def _action_forms(ticket: Ticket) -> dict:
 
 def _detail_context(ticket: Ticket, **overrides) -> dict:
     from hai.attachments.services import attachments_of
+    from hai.mail.services import messages_about
 
     now = utcnow()
     clock = services.clock_of(ticket)
@@ -398,6 +399,7 @@ def _detail_context(ticket: Ticket, **overrides) -> dict:
         fulfilment_left=remaining(ticket.fulfilment_due_at) if not ticket.answered_at else None,
         breaches=queries.breaches_of(ticket),
         attachments=attachments_of("ticket", ticket.id),
+        emails=messages_about(services.SUBJECT, ticket.id),
         escalation_targets=[lv for lv in services.ESCALATIONS[ticket.level]],
         reopen_days=current_app.config.get("HAI_REOPEN_DAYS", 7),
         forms=_action_forms(ticket) if handle else {},

@@ -263,3 +263,18 @@ def test_large_queues_show_capped_counts_and_keep_paging(staff, login_as, db_ses
     assert "Halaman 3 dari 4" in page and "Berikutnya" in page
     page = html(l1.get("/tickets?queue=all&page=4"))
     assert "Halaman 4 dari 4" in page and "Berikutnya" not in page
+
+
+def test_agent_sees_the_emails_sent_about_the_ticket(staff, login_as, db_session):
+    from hai.tickets import services
+    from tests.tickets.conftest import at
+
+    l1 = login_as(staff["l1"])
+    intake(l1, db_session, subject="Tanya status SPM")
+    ticket = db_session.scalar(select(Ticket).where(Ticket.subject == "Tanya status SPM"))
+    services.answer(ticket, "SPM sudah diproses.", actor=staff["l1"], now=at(2026, 3, 2, 10))
+    db_session.commit()
+    page = html(l1.get(f"/tickets/{ticket.id}"))
+    section = page[page.index('id="email"') : page.index('id="linimasa"')]
+    assert "sri@satker.go.id" in section and f"[{ticket.number}] Jawaban atas" in section
+    assert "Antre" in section
