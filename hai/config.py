@@ -17,6 +17,16 @@ class ConfigError(RuntimeError):
     """Raised when the environment cannot give a safe configuration."""
 
 
+_TRUE = {"1", "true", "yes", "on", "ya"}
+
+
+def as_flag(value) -> bool:
+    """A yes/no setting, from a bool or from an environment string ("1", "true", "ya")."""
+    if isinstance(value, str):
+        return value.strip().lower() in _TRUE
+    return bool(value)
+
+
 def _instance_path() -> Path:
     return Path(os.environ.get("HAI_INSTANCE_PATH", DEFAULT_INSTANCE)).resolve()
 
@@ -73,6 +83,15 @@ class BaseConfig:
     # `make run` sets HAI_RUN_SCHEDULER=1 to run the jobs inside the development server.
     RUN_SCHEDULER_IN_PROCESS = os.environ.get("HAI_RUN_SCHEDULER") == "1"
     HAI_REOPEN_DAYS = int(os.environ.get("HAI_REOPEN_DAYS", "7"))
+    # Email domains of official (government) accounts on the requester portal;
+    # subdomains count. User types 2, 3, 8 and 9 (DJPb's own offices) must use one.
+    HAI_OFFICIAL_DOMAINS = tuple(
+        d.strip().lower()
+        for d in os.environ.get(
+            "HAI_OFFICIAL_DOMAINS", "kemenkeu.go.id,depkeu.go.id,customs.go.id,pajak.go.id"
+        ).split(",")
+        if d.strip()
+    )
     SCHEDULER_TIMEZONE = "Asia/Jakarta"
 
 

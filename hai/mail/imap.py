@@ -20,20 +20,12 @@ from datetime import datetime
 
 from flask import current_app
 
+from hai.config import as_flag
 from hai.mail.ingest import ingest_and_commit
 
 log = logging.getLogger(__name__)
 
 ERROR_MAX = 300
-_TRUE = {"1", "true", "yes", "on", "ya"}
-
-
-def _flag(value) -> bool:
-    if isinstance(value, str):
-        return value.strip().lower() in _TRUE
-    return bool(value)
-
-
 @dataclass(frozen=True)
 class ImapSettings:
     host: str = ""
@@ -53,7 +45,7 @@ class ImapSettings:
     @classmethod
     def from_config(cls, config: Mapping) -> ImapSettings:
         """From the app config (HAI_IMAP_*); values may be strings."""
-        use_ssl = _flag(config.get("HAI_IMAP_SSL", True))
+        use_ssl = as_flag(config.get("HAI_IMAP_SSL", True))
         port = config.get("HAI_IMAP_PORT") or (993 if use_ssl else 143)
         return cls(
             host=str(config.get("HAI_IMAP_HOST") or "").strip(),
@@ -62,7 +54,7 @@ class ImapSettings:
             password=str(config.get("HAI_IMAP_PASSWORD") or ""),
             folder=str(config.get("HAI_IMAP_FOLDER") or "INBOX"),
             use_ssl=use_ssl,
-            starttls=_flag(config.get("HAI_IMAP_STARTTLS", False)),
+            starttls=as_flag(config.get("HAI_IMAP_STARTTLS", False)),
             processed_folder=str(config.get("HAI_IMAP_PROCESSED_FOLDER") or ""),
             timeout=float(config.get("HAI_IMAP_TIMEOUT") or 30),
         )

@@ -24,6 +24,7 @@ from email.utils import format_datetime
 
 from sqlalchemy import Select, select
 
+from hai.config import as_flag
 from hai.extensions import db
 from hai.mail.models import OutboxMessage, OutboxStatus
 
@@ -34,15 +35,6 @@ DEFAULT_SENDER = "HAI-DJPb <hai.djpb@kemenkeu.go.id>"
 BACKOFF_MINUTES = (1, 5, 15, 60, 240)
 MAX_ATTEMPTS = 8
 ERROR_MAX = 500  # OutboxMessage.last_error
-
-_TRUE = {"1", "true", "yes", "on", "ya"}
-
-
-def _flag(value) -> bool:
-    if isinstance(value, str):
-        return value.strip().lower() in _TRUE
-    return bool(value)
-
 
 @dataclass(frozen=True)
 class SmtpSettings:
@@ -63,8 +55,8 @@ class SmtpSettings:
             port=int(config.get("HAI_SMTP_PORT") or 25),
             username=str(config.get("HAI_SMTP_USER") or ""),
             password=str(config.get("HAI_SMTP_PASSWORD") or ""),
-            starttls=_flag(config.get("HAI_SMTP_STARTTLS", False)),
-            use_ssl=_flag(config.get("HAI_SMTP_SSL", False)),
+            starttls=as_flag(config.get("HAI_SMTP_STARTTLS", False)),
+            use_ssl=as_flag(config.get("HAI_SMTP_SSL", False)),
             sender=str(config.get("HAI_MAIL_FROM") or DEFAULT_SENDER),
             timeout=float(config.get("HAI_SMTP_TIMEOUT") or 10),
         )
