@@ -46,8 +46,15 @@ test-postgres: $(STAMP) system-deps
 system-deps:
 	bash scripts/install-system-deps.sh
 
-bench: $(STAMP)
+## make bench: foundation and working-time figures, then tickets at scale on SQLite and
+## PostgreSQL (1,000,000 tickets each, about 20 minutes; `make bench TICKETS=50000 OPEN=10000`
+## for a quick run)
+TICKETS ?= 1000000
+OPEN ?= 200000
+bench: $(STAMP) system-deps
 	$(PY) -m bench
+	$(PY) -m bench.tickets --tickets $(TICKETS) --open $(OPEN)
+	bash scripts/with-postgres.sh $(PY) -m bench.tickets --tickets $(TICKETS) --open $(OPEN)
 
 lint: $(STAMP)
 	$(PY) -m ruff check .
