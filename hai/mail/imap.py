@@ -26,6 +26,8 @@ from hai.mail.ingest import ingest_and_commit
 log = logging.getLogger(__name__)
 
 ERROR_MAX = 300
+
+
 @dataclass(frozen=True)
 class ImapSettings:
     host: str = ""

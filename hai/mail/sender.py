@@ -36,6 +36,7 @@ BACKOFF_MINUTES = (1, 5, 15, 60, 240)
 MAX_ATTEMPTS = 8
 ERROR_MAX = 500  # OutboxMessage.last_error
 
+
 @dataclass(frozen=True)
 class SmtpSettings:
     host: str = "localhost"
