@@ -87,11 +87,14 @@ def _register_blueprints(app: Flask) -> None:
     from hai.api.views import bp as api_bp
     from hai.audit.views import bp as audit_bp
     from hai.auth.views import bp as auth_bp
+    from hai.broadcasts.views import bp as broadcasts_bp
     from hai.catalog.views import bp as catalog_bp
     from hai.home.views import bp as home_bp
     from hai.mail.views import bp as mail_bp
     from hai.org.views import bp as org_bp
+    from hai.portal.views import bp as portal_bp
     from hai.sla.views import bp as sla_bp
+    from hai.surveys.views import bp as surveys_bp
     from hai.tickets.views import bp as tickets_bp
 
     for bp in (
@@ -102,9 +105,12 @@ def _register_blueprints(app: Flask) -> None:
         audit_bp,
         sla_bp,
         tickets_bp,
+        portal_bp,
+        surveys_bp,
         mail_bp,
         api_bp,
         api_admin_bp,
+        broadcasts_bp,
     ):
         app.register_blueprint(bp)
 

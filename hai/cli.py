@@ -125,7 +125,18 @@ def demo_command():
     db.session.flush()
     tickets = load_demo_tickets(now=utcnow())
     db.session.commit()
-    click.echo(f"demo users created: {len(created)}; demo tickets created: {tickets}")
+    from hai.broadcasts.demo import load_demo_broadcasts
+
+    broadcasts = load_demo_broadcasts(now=utcnow())
+    db.session.commit()
+    from hai.surveys.demo import load_demo_survey
+
+    surveys = load_demo_survey(now=utcnow())
+    db.session.commit()
+    click.echo(
+        f"demo users created: {len(created)}; demo tickets created: {tickets}; "
+        f"demo broadcasts created: {broadcasts}; demo surveys created: {surveys}"
+    )
     click.echo(f"Demo accounts (password for all: {DEMO_PASSWORD}):")
     for demo in DEMO_USERS:
         click.echo(f"  {demo.role.label:<40} {demo.email}")

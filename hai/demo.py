@@ -89,6 +89,16 @@ DEMO_USERS: list[DemoUser] = [
         "Operator SAKTI",
         user_type=1,
     ),
+    # A central-office directorate (user type 8) with an official address: it may ask
+    # for broadcasts (PER-8 Pasal 18). An address on kemenkeu.go.id that does not exist.
+    DemoUser(
+        "siaran.demo@kemenkeu.go.id",
+        "Lestari Subdit Sistem Informasi",
+        Role.PENGGUNA,
+        "DIT-SITP",
+        "Kepala Subbagian",
+        user_type=8,
+    ),
 ]
 
 

@@ -4,6 +4,14 @@ from hai.api.models import ApiCall, ApiToken  # noqa: F401
 from hai.attachments.models import Attachment  # noqa: F401
 from hai.audit.models import AuditEvent  # noqa: F401
 from hai.auth.models import LoginAttempt, User, UserRole, UserSession  # noqa: F401
+from hai.broadcasts.models import (  # noqa: F401
+    Broadcast,
+    BroadcastDelivery,
+    BroadcastEvent,
+    BroadcastVersion,
+    RecipientContact,
+    RecipientGroup,
+)
 from hai.catalog.models import (  # noqa: F401
     CatalogAccess,
     CatalogLinkedUnit,
@@ -20,6 +28,13 @@ from hai.sla.models import (  # noqa: F401
     SlaClock,
     SlaMatrixCell,
     SlaPriority,
+)
+from hai.surveys.models import (  # noqa: F401
+    Survey,
+    SurveyAnswer,
+    SurveyInvitation,
+    SurveyQuestion,
+    SurveyResponse,
 )
 from hai.tickets.models import (  # noqa: F401
     Notification,

@@ -1,5 +1,6 @@
 """Reference data every installation needs, loaded idempotently: the seed units, the
-channels, both seed catalog versions and their SLA parameters."""
+channels, both seed catalog versions and their SLA parameters, the broadcast
+recipient groups."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from datetime import datetime
 
 
 def load_reference_data(*, now: datetime) -> dict[str, object]:
+    from hai.broadcasts.recipients import load_recipient_groups
     from hai.catalog.services import load_channels, load_seed_catalog
     from hai.org.seed import load_units
     from hai.sla.norms import seed_all_norms
@@ -16,4 +18,5 @@ def load_reference_data(*, now: datetime) -> dict[str, object]:
         "channels": load_channels(),
         "catalog_versions": load_seed_catalog(now=now),
         "sla_versions": seed_all_norms(),
+        "recipient_groups": load_recipient_groups(),
     }

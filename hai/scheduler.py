@@ -34,8 +34,10 @@ class Job:
 
 
 def _jobs() -> list[Job]:
+    from hai.broadcasts.jobs import deliver_broadcasts
     from hai.catalog.jobs import retire_superseded_versions
     from hai.mail.jobs import poll_imap, send_outbox
+    from hai.surveys.jobs import deliver_invitations
     from hai.tickets.jobs import flag_breaches, flag_recent_breaches
 
     return [
@@ -66,6 +68,20 @@ def _jobs() -> list[Job]:
             trigger="cron",
             trigger_args={"hour": 1, "minute": 15},
             description="Periksa ulang seluruh tiket terbuka atas pelanggaran SLA/OLA (harian).",
+        ),
+        Job(
+            id="broadcasts.deliver",
+            func=deliver_broadcasts,
+            trigger="interval",
+            trigger_args={"minutes": 1},
+            description="Kirim broadcast yang disetujui ke setiap penerima, dengan coba ulang.",
+        ),
+        Job(
+            id="surveys.deliver",
+            func=deliver_invitations,
+            trigger="interval",
+            trigger_args={"minutes": 1},
+            description="Kirim undangan survei ke setiap penerima, sekali, dengan coba ulang.",
         ),
         Job(
             id="catalog.retire_superseded",

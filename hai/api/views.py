@@ -147,14 +147,17 @@ def create_ticket():
         choice = payloads.find_code(version, code, db.session)
         if choice is None:
             raise invalid({"service_code": f"Kode {code} tidak ada di katalog {version.code}."})
-        if requester.user_type is not None and not choice.service.allows(requester.user_type):
-            raise ApiError(
-                403,
-                "forbidden_user_type",
-                f"Jenis pengguna {requester.user_type} tidak dapat menggunakan layanan "
-                f"{choice.service.code} (matriks akses katalog).",
-                {"service_code": "Tidak tersedia bagi jenis pengguna ini."},
-            )
+        if requester.user_type is not None:
+            try:
+                services.check_service_access(choice.service, requester.user_type)
+            except services.AccessRefused:
+                raise ApiError(
+                    403,
+                    "forbidden_user_type",
+                    f"Jenis pengguna {requester.user_type} tidak dapat menggunakan layanan "
+                    f"{choice.service.code} (matriks akses katalog).",
+                    {"service_code": "Tidak tersedia bagi jenis pengguna ini."},
+                ) from None
     cso = _cso(cso_email, channel, answer, close)
     ticket = services.create_ticket(
         channel_code=channel,

@@ -9,6 +9,7 @@ ACTION_LABELS: dict[str, str] = {
     "auth.login_failed": "Gagal masuk",
     "auth.login_refused_demo": "Masuk ditolak (akun demo)",
     "auth.login_refused_disabled": "Masuk ditolak (akun nonaktif)",
+    "auth.login_refused_unverified": "Masuk ditolak (akun belum diaktifkan)",
     "auth.login_throttled": "Masuk diblokir sementara (terlalu banyak percobaan)",
     "auth.logout": "Keluar",
     "auth.password_change_failed": "Gagal mengganti kata sandi",
@@ -16,6 +17,10 @@ ACTION_LABELS: dict[str, str] = {
     "user.created": "Pengguna dibuat",
     "user.updated": "Pengguna diubah",
     "user.password_reset": "Kata sandi ditetapkan administrator",
+    "portal.registered": "Pendaftaran akun Portal HAI-DJPb",
+    "portal.activation_sent": "Tautan aktivasi portal dikirim",
+    "portal.activated": "Akun Portal HAI-DJPb diaktifkan",
+    "portal.activation_refused": "Tautan aktivasi portal ditolak",
     "org.unit_created": "Unit dibuat",
     "org.unit_updated": "Unit diubah",
     "catalog.seed_loaded": "Katalog awal dimuat",
@@ -44,6 +49,14 @@ ACTION_LABELS: dict[str, str] = {
     "ticket.escalated": "Tiket dieskalasi",
     "ticket.closed": "Tiket ditutup",
     "ticket.ola_set": "Target OLA diatur",
+    "survey.created": "Draf survei dibuat",
+    "survey.updated": "Keterangan survei diubah",
+    "survey.question_added": "Pertanyaan survei ditambahkan",
+    "survey.question_updated": "Pertanyaan survei diubah",
+    "survey.question_removed": "Pertanyaan survei dihapus",
+    "survey.opened": "Survei dibuka",
+    "survey.closed": "Survei ditutup",
+    "survey.invited": "Undangan survei dijadwalkan",
 }
 
 TARGET_LABELS = {
@@ -55,6 +68,7 @@ TARGET_LABELS = {
     "CalendarException": "Pengecualian kalender",
     "OutboxMessage": "Email keluar",
     "Ticket": "Tiket",
+    "Survey": "Survei",
 }
 
 
@@ -71,6 +85,7 @@ def target_link(target_type: str, target_id: str) -> tuple[str, str | None]:
         "User": ("auth.user_edit", "user_id"),
         "OrgUnit": ("org.edit", "unit_id"),
         "CatalogVersion": ("catalog.version", "version_id"),
+        "Survey": ("surveys.detail", "survey_id"),
     }
     if target_type in endpoints:
         endpoint, arg = endpoints[target_type]

@@ -33,6 +33,12 @@ class Capability(enum.Enum):
     OLA_MANAGE = "ola.manage"
     MAIL_OUTBOX = "mail.outbox"
     API_TOKENS = "api.tokens"
+    PORTAL_USE = "portal.use"
+    BROADCAST_REQUEST = "broadcast.request"
+    BROADCAST_HANDLE = "broadcast.handle"
+    BROADCAST_APPROVE = "broadcast.approve"
+    RECIPIENTS_MANAGE = "broadcast.recipients"
+    SURVEY_MANAGE = "survey.manage"
 
 
 CAPABILITY_LABELS: dict[Capability, str] = {
@@ -52,6 +58,12 @@ CAPABILITY_LABELS: dict[Capability, str] = {
     Capability.OLA_MANAGE: "Mengatur target OLA direktorat",
     Capability.MAIL_OUTBOX: "Memantau kotak keluar email dan mengirim ulang",
     Capability.API_TOKENS: "Menerbitkan dan mencabut token API integrasi",
+    Capability.PORTAL_USE: "Mengajukan dan mengikuti tiket sendiri di Portal HAI-DJPb",
+    Capability.BROADCAST_REQUEST: "Mengajukan permintaan broadcast (jenis pengguna 8 dan 9)",
+    Capability.BROADCAST_HANDLE: "Memeriksa dan mengirim permintaan broadcast",
+    Capability.BROADCAST_APPROVE: "Menyunting, menyetujui atau menolak broadcast",
+    Capability.RECIPIENTS_MANAGE: "Mengelola kelompok dan kontak penerima broadcast",
+    Capability.SURVEY_MANAGE: "Menyusun dan mengirim Survei Perbendaharaan serta melihat hasilnya",
 }
 
 ALL_ROLES = frozenset(Role)
@@ -73,6 +85,23 @@ GRANTS: list[tuple[frozenset[Role], set[Capability]]] = [
     (frozenset({Role.AGEN_L1, Role.CSO}), {Capability.TICKET_INTAKE}),
     (frozenset({Role.MANAJER_LAYANAN, Role.KEPALA_SEKSI}), {Capability.TICKET_ASSIGN}),
     (frozenset({Role.KOORDINATOR}), {Capability.AUDIT_VIEW}),
+    # Requesters: their own tickets through the portal (PER-8 Pasal 8).
+    (frozenset({Role.PENGGUNA}), {Capability.PORTAL_USE}),
+    # Broadcasts (PER-8 Pasal 18): requested by users of types 8/9 (checked in the
+    # service), checked and sent by L1, approved by the Kepala Seksi (Koordinator Agen).
+    (frozenset({Role.PENGGUNA}), {Capability.BROADCAST_REQUEST}),
+    (
+        frozenset({Role.AGEN_L1, Role.KEPALA_SEKSI, Role.MANAJER_LAYANAN, Role.KOORDINATOR}),
+        {Capability.BROADCAST_HANDLE},
+    ),
+    (frozenset({Role.KEPALA_SEKSI}), {Capability.BROADCAST_APPROVE}),
+    (frozenset({Role.ADMIN, Role.KEPALA_SEKSI}), {Capability.RECIPIENTS_MANAGE}),
+    # Survei Perbendaharaan (PER-8 Pasal 16): built, sent and read by those who answer
+    # for the service's quality.
+    (
+        frozenset({Role.MANAJER_LAYANAN, Role.KEPALA_SEKSI, Role.QA}),
+        {Capability.SURVEY_MANAGE},
+    ),
     (
         frozenset({Role.ADMIN}),
         {

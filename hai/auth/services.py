@@ -40,6 +40,24 @@ def checked_email(email: str) -> str:
     return normalise_email(result.normalized)
 
 
+def is_official_email(email: str, domains: Iterable[str] | str) -> bool:
+    """Whether the address is on an official domain (or a subdomain of one).
+
+    ``domains`` is a list of domains, or one comma-separated string of them.
+    """
+    if isinstance(domains, str):
+        domains = domains.split(",")
+    _, at, domain = (email or "").strip().lower().rpartition("@")
+    if not at or not domain:
+        return False
+    domain = domain.rstrip(".")
+    for official in domains:
+        official = official.strip().lower().lstrip(".").rstrip(".")
+        if official and (domain == official or domain.endswith("." + official)):
+            return True
+    return False
+
+
 def find_user_by_email(email: str) -> User | None:
     return db.session.scalar(select(User).where(User.email == normalise_email(email)))
 
@@ -216,6 +234,7 @@ class LoginOutcome(enum.Enum):
     THROTTLED = "throttled"
     DISABLED = "disabled"
     DEMO_REFUSED = "demo_refused"
+    UNVERIFIED = "unverified"  # a self-registered account whose activation link is unopened
 
 
 @dataclass
@@ -254,6 +273,9 @@ def authenticate(
     if not user.is_active:
         record("auth.login_refused_disabled", now=now, actor=user, ip=ip)
         return LoginResult(LoginOutcome.DISABLED)
+    if user.activation_pending:
+        record("auth.login_refused_unverified", now=now, actor=user, ip=ip)
+        return LoginResult(LoginOutcome.UNVERIFIED)
     if user.is_demo and not allow_demo:
         record("auth.login_refused_demo", now=now, actor=user, ip=ip)
         return LoginResult(LoginOutcome.DEMO_REFUSED)

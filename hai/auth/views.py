@@ -44,6 +44,9 @@ LOGIN_MESSAGES = {
     ),
     services.LoginOutcome.DISABLED: "Akun Anda tidak aktif. Hubungi administrator.",
     services.LoginOutcome.DEMO_REFUSED: "Akun demo tidak dapat dipakai di lingkungan produksi.",
+    services.LoginOutcome.UNVERIFIED: (
+        "Akun belum diaktifkan — buka tautan aktivasi di email Anda."
+    ),
 }
 
 

@@ -71,8 +71,12 @@ DIGEST_LINES = 50
 
 
 def flag_recent_breaches(now: datetime) -> dict[str, int]:
-    """The scheduler's regular pass."""
-    return flag_breaches(now, since=now - RECENT)
+    """The scheduler's regular pass, over tickets and broadcast requests."""
+    from hai.broadcasts.jobs import flag_late_broadcasts
+
+    counts = flag_breaches(now, since=now - RECENT)
+    counts["broadcast"] = flag_late_broadcasts(now)
+    return counts
 
 
 def flag_breaches(now: datetime, since: datetime | None = None) -> dict[str, int]:

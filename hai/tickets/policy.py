@@ -58,6 +58,40 @@ def can_handle(user, ticket: Ticket) -> bool:
     return user.can(Capability.TICKET_HANDLE) and can_view(user, ticket)
 
 
+def is_requester_of(user, ticket: Ticket) -> bool:
+    """The portal's rule: a requester's own tickets are those recorded for the
+    requester record linked to their account; nothing else, whatever their roles."""
+    user_id = getattr(user, "id", None)
+    requester = ticket.requester
+    return user_id is not None and requester is not None and requester.user_id == user_id
+
+
+def get_own_ticket_or_404(user, ticket_id: int) -> Ticket:
+    """A ticket of the requester's own, or 404 (never 403: ids are not confirmed)."""
+    ticket = db.session.get(Ticket, ticket_id)
+    if ticket is None or not is_requester_of(user, ticket):
+        abort(404)
+    return ticket
+
+
+def requester_may_download(user, ticket: Ticket, attachment) -> bool:
+    """An attachment the requester may fetch from the portal: one of their own ticket's,
+    that they uploaded or that belongs to a public entry of its timeline (never a file
+    added with an internal note)."""
+    from hai.tickets.models import TicketEvent
+
+    if attachment is None or attachment.owner_type != "ticket" or attachment.owner_id != ticket.id:
+        return False
+    if not is_requester_of(user, ticket):
+        return False
+    if attachment.uploaded_by_id is not None and attachment.uploaded_by_id == user.id:
+        return True
+    if attachment.event_id is None:
+        return False
+    event = db.session.get(TicketEvent, attachment.event_id)
+    return event is not None and event.ticket_id == ticket.id and event.kind.is_public
+
+
 def get_ticket_or_404(user, ticket_id: int, *, for_handling: bool = False) -> Ticket:
     ticket = db.session.get(Ticket, ticket_id)
     if ticket is None or not can_view(user, ticket):

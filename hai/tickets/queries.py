@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
@@ -25,6 +26,7 @@ QUEUES = {
     "all": "Semua yang terlihat",
 }
 PAGE_SIZE = 50
+NUMBER = re.compile(r"^HAI-\d{4}-\d{1,10}$", re.IGNORECASE)
 # Counting every match of a large queue costs more than showing it; past these a
 # count reads "100+" (queue tabs) or "1.000+" (results, beyond the current page).
 TAB_COUNT_CAP = 100
@@ -106,7 +108,10 @@ def queue_query(user, f: Filters, now: datetime):
                 SlaBreach.kind.in_([BreachKind.RESPONSE, BreachKind.FULFILMENT]),
             ),
         )
-    if f.q:
+    if f.q and NUMBER.match(f.q.strip()):
+        # A ticket number: the unique index answers at once.
+        query = query.where(Ticket.number == f.q.strip().upper())
+    elif f.q:
         for word in f.q.split()[:6]:
             like = f"%{word.replace('%', '').replace('_', '')}%"
             query = query.where(
@@ -212,4 +217,44 @@ def similar_answers(user, ticket: Ticket, q: str, limit: int = 8) -> list[tuple[
             .limit(1)
         )
         results.append((t, answer or ""))
+    return results
+
+
+SUGGESTION_LIMIT = 5
+
+
+def answered_subjects(q: str, limit: int = SUGGESTION_LIMIT) -> list[tuple[str, str]]:
+    """(subject, service name) of tickets already answered and resolved whose subject has
+    every word of ``q``: the requester portal's suggestions while a subject is typed
+    (until HAIPEDIA articles take their place). Never a confidential ticket, and only
+    the subject and the service: no number, name or body of anyone's ticket."""
+    from hai.tickets.models import CloseReason
+
+    words = [w.replace("%", "").replace("_", "") for w in q.split()[:6]]
+    words = [w for w in words if len(w) >= 3]
+    if not words:
+        return []
+    query = (
+        select(Ticket.subject, CatalogService.name)
+        .outerjoin(CatalogService, CatalogService.id == Ticket.service_id)
+        .where(
+            Ticket.close_reason == CloseReason.RESOLVED,
+            Ticket.answered_at.is_not(None),
+            Ticket.confidential.is_(False),
+        )
+    )
+    for word in words:
+        query = query.where(Ticket.subject.ilike(f"%{word}%"))
+    seen: set[str] = set()
+    results: list[tuple[str, str]] = []
+    for subject, service_name in db.session.execute(
+        query.order_by(Ticket.closed_at.desc(), Ticket.id.desc()).limit(limit * 4)
+    ):
+        key = subject.strip().lower()
+        if key in seen:
+            continue
+        seen.add(key)
+        results.append((subject, service_name or ""))
+        if len(results) == limit:
+            break
     return results

@@ -44,6 +44,25 @@ class TicketError(RuleError):
     """A ticket rule refused the change."""
 
 
+class AccessRefused(TicketError):
+    """The catalog's access matrix excludes the requester's user type from the service."""
+
+
+def check_service_access(service: CatalogService, user_type: int | None) -> None:
+    """Refuse a service the access matrix (002 §D.2) does not open to ``user_type``.
+
+    The one rule shared by every channel where the requester chooses the service
+    themselves (the portal, the API). ``create_ticket`` does not call it: an agent
+    may record any request, and triage refuses it (``catalog_problem``, ``refuse``).
+    """
+    if user_type is None or not service.allows(user_type):
+        raise AccessRefused(
+            f"Layanan {service.code} tidak tersedia bagi jenis pengguna "
+            f"{user_type if user_type is not None else '-'} (matriks akses katalog).",
+            "service",
+        )
+
+
 @dataclass(frozen=True)
 class RequesterData:
     name: str
@@ -644,6 +663,15 @@ def confirm_and_close(ticket: Ticket, note: str, *, actor, now: datetime) -> Non
     if ticket.answered_by_id != actor.id and not actor.has_role(Role.MANAJER_LAYANAN):
         raise TicketError("Konfirmasi akhir dilakukan oleh agen yang menjawab.")
     _close(ticket, CloseReason.RESOLVED, note.strip(), actor=actor, now=now)
+
+
+def requester_confirms(ticket: Ticket, *, now: datetime, actor) -> None:
+    """The requester confirms the answer themselves (through the portal): the ticket
+    closes as resolved, as the agent's final confirmation would close it."""
+    if ticket.status is not TicketStatus.ANSWERED:
+        raise TicketError("Hanya tiket yang sudah dijawab yang dapat dikonfirmasi.")
+    note = "Dikonfirmasi pemohon melalui portal"
+    _close(ticket, CloseReason.RESOLVED, note, actor=actor, now=now)
 
 
 def reopen(

@@ -32,6 +32,48 @@ NAV_ITEMS: list[NavItem] = [
         "Catat permintaan dari telepon, chat, WhatsApp, media sosial atau tamu CSO.",
     ),
     NavItem(
+        "Tiket Saya",
+        "portal.index",
+        Capability.PORTAL_USE,
+        "Permintaan yang Anda ajukan: status, tenggat, jawaban, konfirmasi dan penilaian.",
+    ),
+    NavItem(
+        "Ajukan Permintaan",
+        "portal.new",
+        Capability.PORTAL_USE,
+        "Ajukan pertanyaan atau permintaan untuk layanan yang tersedia bagi jenis pengguna Anda.",
+    ),
+    NavItem(
+        "Survei Saya",
+        "surveys.portal_index",
+        Capability.PORTAL_USE,
+        "Survei Perbendaharaan yang ditujukan kepada Anda.",
+    ),
+    NavItem(
+        "Survei",
+        "surveys.index",
+        Capability.SURVEY_MANAGE,
+        "Survei Perbendaharaan: susun pertanyaan, kirim undangan, lihat hasil dan unduh XLSX.",
+    ),
+    NavItem(
+        "Broadcast Saya",
+        "broadcasts.mine",
+        Capability.BROADCAST_REQUEST,
+        "Ajukan dan ikuti permintaan broadcast (Direktorat Teknis dan Pimpinan DJPb).",
+    ),
+    NavItem(
+        "Pengumuman",
+        "broadcasts.announcements",
+        Capability.PORTAL_USE,
+        "Pengumuman dan edukasi perbendaharaan dari HAI-DJPb.",
+    ),
+    NavItem(
+        "Broadcast",
+        "broadcasts.index",
+        Capability.BROADCAST_HANDLE,
+        "Periksa, setujui dan kirim permintaan broadcast (norma 8 jam kerja).",
+    ),
+    NavItem(
         "Katalog Layanan",
         "catalog.index",
         Capability.CATALOG_VIEW,
@@ -90,6 +132,12 @@ NAV_ITEMS: list[NavItem] = [
         "mail.outbox",
         Capability.MAIL_OUTBOX,
         "Email yang antre, terkirim dan gagal; kirim ulang yang gagal.",
+    ),
+    NavItem(
+        "Penerima Broadcast",
+        "broadcasts.groups",
+        Capability.RECIPIENTS_MANAGE,
+        "Kelompok dan kontak penerima broadcast.",
     ),
     NavItem(
         "Token API",

@@ -278,3 +278,12 @@ def test_agent_sees_the_emails_sent_about_the_ticket(staff, login_as, db_session
     section = page[page.index('id="email"') : page.index('id="linimasa"')]
     assert "sri@satker.go.id" in section and f"[{ticket.number}] Jawaban atas" in section
     assert "Antre" in section
+
+
+def test_search_by_ticket_number_finds_exactly_that_ticket(staff, login_as, db_session):
+    l1 = login_as(staff["l1"])
+    intake(l1, db_session, subject="Pertama")
+    intake(l1, db_session, subject="Kedua")
+    first = db_session.scalar(select(Ticket).where(Ticket.subject == "Pertama"))
+    page = html(l1.htmx_get(f"/tickets?queue=all&q={first.number.lower()}"))
+    assert "Pertama" in page and "Kedua" not in page

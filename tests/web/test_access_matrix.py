@@ -34,6 +34,10 @@ TICKET_ASSIGN = frozenset({Role.MANAJER_LAYANAN, Role.KEPALA_SEKSI})
 SEES_SAMPLE_TICKET = frozenset(
     {Role.AGEN_L1, Role.QA, Role.KEPALA_SEKSI, Role.MANAJER_LAYANAN, Role.KOORDINATOR}
 )
+PORTAL = frozenset({Role.PENGGUNA})
+SURVEY = frozenset({Role.MANAJER_LAYANAN, Role.KEPALA_SEKSI, Role.QA})
+BROADCAST = frozenset({Role.AGEN_L1, Role.KEPALA_SEKSI, Role.MANAJER_LAYANAN, Role.KOORDINATOR})
+RECIPIENTS = frozenset({Role.ADMIN, Role.KEPALA_SEKSI})
 SLA_PREVIEW = frozenset(
     {
         Role.AGEN_L1,
@@ -86,6 +90,34 @@ GET_PAGES: dict[str, frozenset[Role]] = {
     "/catalog/versions/<int:version_id>/services/new": ADMIN,
     "/catalog/services/<int:service_id>/edit": ADMIN,
     "/catalog/scopes/<int:scope_id>/edit": ADMIN,
+    # The requester portal: the requester's own tickets (the sample portal ticket
+    # belongs to the requester the matrix logs in as).
+    "/portal": PORTAL,
+    "/portal/baru": PORTAL,
+    "/portal/lingkup": PORTAL,
+    "/portal/saran": PORTAL,
+    "/portal/tiket/<int:ticket_id>": PORTAL,
+    "/portal/tiket/<int:ticket_id>/lampiran/<int:attachment_id>": PORTAL,
+    # Surveys (tests/surveys): staff pages; the requester's invited surveys on the portal.
+    "/surveys": SURVEY,
+    "/surveys/new": SURVEY,
+    "/surveys/<int:survey_id>": SURVEY,
+    "/surveys/<int:survey_id>/questions/<int:question_id>": SURVEY,
+    "/surveys/<int:survey_id>/invite": SURVEY,
+    "/surveys/<int:survey_id>/results": SURVEY,
+    "/surveys/<int:survey_id>/results.xlsx": SURVEY,
+    "/portal/survei": PORTAL,
+    "/portal/survei/<int:survey_id>": PORTAL,
+    # Broadcasts (tests/broadcasts): the requester's own (the matrix's requester owns
+    # the sample), the staff's queue and review page, announcements, recipient groups.
+    "/portal/broadcast": PORTAL,
+    "/portal/broadcast/baru": PORTAL,
+    "/portal/broadcast/<int:broadcast_id>": PORTAL,
+    "/broadcasts": BROADCAST,
+    "/broadcasts/<int:broadcast_id>": BROADCAST,
+    "/pengumuman": ALL,
+    "/admin/recipients": RECIPIENTS,
+    "/admin/recipients/<int:group_id>": RECIPIENTS,
 }
 
 POST_ROUTES: dict[str, frozenset[Role]] = {
@@ -117,8 +149,34 @@ POST_ROUTES: dict[str, frozenset[Role]] = {
     "/admin/api-tokens/<int:token_id>/revoke": ADMIN,
     "/catalog/versions/<int:version_id>/sla": ADMIN,
     "/calendar/exceptions/<int:exception_id>/remove": ADMIN,
+    "/portal/baru": PORTAL,
+    "/portal/tiket/<int:ticket_id>/aksi/<action>": PORTAL,
+    "/surveys/new": SURVEY,
+    "/surveys/<int:survey_id>/edit": SURVEY,
+    "/surveys/<int:survey_id>/questions": SURVEY,
+    "/surveys/<int:survey_id>/questions/<int:question_id>": SURVEY,
+    "/surveys/<int:survey_id>/questions/<int:question_id>/<action>": SURVEY,
+    "/surveys/<int:survey_id>/act/<action>": SURVEY,
+    "/surveys/<int:survey_id>/invite": SURVEY,
+    "/portal/survei/<int:survey_id>": PORTAL,
+    "/portal/broadcast/baru": PORTAL,
+    "/portal/broadcast/<int:broadcast_id>": PORTAL,
+    "/broadcasts/<int:broadcast_id>/act/<action>": BROADCAST,
+    "/admin/recipients": RECIPIENTS,
+    "/admin/recipients/<int:group_id>": RECIPIENTS,
+    "/admin/recipients/contacts/<int:contact_id>/toggle": RECIPIENTS,
 }
-PUBLIC = {"/", "/login", "/static/<path:filename>"}
+PUBLIC = {
+    "/",
+    "/login",
+    "/static/<path:filename>",
+    # Requester self-registration and its activation link (tests/portal).
+    "/daftar",
+    "/daftar/kirim-ulang",
+    "/daftar/aktivasi/<token>",
+    # A survey invitation's link (tests/surveys: unknown token 404).
+    "/survei/<token>",
+}
 # Token-authenticated, never by the session: tests/api checks them (401 without a token).
 API = {
     "/api/v1/tickets",
@@ -178,6 +236,9 @@ def objects(app, db_session, make_user):
         actor=admin,
     )
     ticket, attachment = _sample_ticket(db_session, admin, app.config["UPLOAD_FOLDER"])
+    portal_user, portal_ticket, portal_attachment = _sample_portal_ticket(
+        db_session, app.config["UPLOAD_FOLDER"]
+    )
     from hai.mail.services import enqueue
 
     message = enqueue(to="uji@test.hai", subject="Uji akses", body="Uji", now=utcnow())
@@ -198,7 +259,44 @@ def objects(app, db_session, make_user):
         "unit_id": unit.id,
         "active_version_id": active.id,
         "active_service_id": active.services[0].id,
+        "portal_user_id": portal_user.id,
+        "portal_ticket_id": portal_ticket.id,
+        "portal_attachment_id": portal_attachment.id,
+        **_sample_survey(app, admin, portal_user),
+        **_sample_broadcast(db_session, portal_user),
     }
+
+
+def _sample_broadcast(db_session, requester) -> dict:
+    """A broadcast request of the matrix's requester, and a recipient group with a contact.
+
+    Made as rows: the requester (user type 1) could not ask for one through the service,
+    and the matrix is about who may open the pages, not about that rule."""
+    from hai.broadcasts.models import Broadcast, BroadcastVersion, RecipientContact, RecipientGroup
+    from hai.db_types import utcnow
+
+    group = db_session.scalar(select(RecipientGroup).where(RecipientGroup.code == "CSO-KPPN"))
+    contact = RecipientContact(group=group, name="CSO Uji", email="cso@test.hai")
+    b = Broadcast(
+        requester_id=requester.id,
+        requester_name=requester.name,
+        requester_email=requester.email,
+        received_at=utcnow(),
+        title="Uji akses broadcast",
+        purpose="Uji",
+        channels=["portal"],
+        contact_name="Pejabat",
+        contact_position="Eselon IV",
+        contact_email="pejabat@kemenkeu.go.id",
+        contact_phone="021",
+        number="BRD-2026-999999",
+    )
+    b.versions.append(
+        BroadcastVersion(number=1, title=b.title, content="Isi uji", created_at=utcnow())
+    )
+    db_session.add_all([contact, b])
+    db_session.commit()
+    return {"broadcast_id": b.id, "group_id": group.id, "contact_id": contact.id}
 
 
 def _sample_ticket(db_session, actor, upload_folder: str):
@@ -234,6 +332,64 @@ def _sample_ticket(db_session, actor, upload_folder: str):
     return ticket, attachment
 
 
+def _sample_portal_ticket(db_session, upload_folder: str):
+    """A requester account with a portal ticket of its own and a file it sent."""
+    import io
+    from pathlib import Path
+
+    from werkzeug.datastructures import FileStorage
+
+    from hai.attachments.services import attach_files
+    from hai.db_types import utcnow
+    from hai.tickets.models import Requester
+    from hai.tickets.services import RequesterData, create_ticket
+    from tests.factories import make_user
+
+    user = make_user(Role.PENGGUNA, user_type=1)
+    requester = Requester(name=user.name, email=user.email, user_type=1, user_id=user.id)
+    requester.created_at = utcnow()
+    db_session.add(requester)
+    db_session.flush()
+    ticket = create_ticket(
+        channel_code="portal",
+        received_at=utcnow(),
+        requester=RequesterData(name=user.name, email=user.email, requester_id=requester.id),
+        subject="Uji akses portal",
+        description="",
+        now=utcnow(),
+        actor=None,
+        actor_label=user.name,
+    )
+    db_session.flush()
+    upload = FileStorage(stream=io.BytesIO(b"lampiran pemohon\n"), filename="pemohon.txt")
+    [attachment] = attach_files(
+        [upload],
+        owner_type="ticket",
+        owner_id=ticket.id,
+        uploader=user,
+        now=utcnow(),
+        root=Path(upload_folder),
+    )
+    return user, ticket, attachment
+
+
+def _sample_survey(app, actor, requester) -> dict:
+    """An open survey with one question, to which the matrix's requester is invited."""
+    from hai.db_types import utcnow
+    from hai.surveys import services
+
+    with app.app_context():
+        survey = services.create_survey(
+            services.SurveyData(title="Survei uji"), actor=actor, now=utcnow()
+        )
+        question = services.add_question(
+            survey, services.QuestionData("scale", "Puas?"), actor=actor, now=utcnow()
+        )
+        services.open_survey(survey, actor=actor, now=utcnow())
+        services.invite(survey, services.InviteRequest(requesters=True), actor=actor, now=utcnow())
+    return {"survey_id": survey.id, "question_id": question.id}
+
+
 def _url(rule: str, objects: dict, *, read_only: bool) -> str:
     url = rule
     url = url.replace("<action>", "reply")
@@ -248,6 +404,11 @@ def _url(rule: str, objects: dict, *, read_only: bool) -> str:
         "attachment_id",
         "message_id",
         "token_id",
+        "survey_id",
+        "question_id",
+        "broadcast_id",
+        "group_id",
+        "contact_id",
     ):
         key = name
         # Plain viewing pages use the active version (visible to all roles).
@@ -262,13 +423,22 @@ def _url(rule: str, objects: dict, *, read_only: bool) -> str:
             )
         ):
             key = f"active_{name}"
+        if rule.startswith("/portal/") and name in ("ticket_id", "attachment_id"):
+            key = f"portal_{name}"
         url = url.replace(f"<int:{name}>", str(objects[key]))
     return url
 
 
 @pytest.mark.parametrize("role", list(Role), ids=lambda r: r.value)
-def test_get_pages_by_role(role, objects, make_user, login_as):
-    user = make_user(role)
+def test_get_pages_by_role(role, objects, make_user, login_as, db_session):
+    from hai.auth.models import User
+
+    # A requester is the owner of the sample portal ticket; other roles are new users.
+    user = (
+        db_session.get(User, objects["portal_user_id"])
+        if role is Role.PENGGUNA
+        else make_user(role)
+    )
     browser = login_as(user)
     for rule, allowed in GET_PAGES.items():
         url = _url(rule, objects, read_only=True)

@@ -1,0 +1,1 @@
+"""Broadcasts (siaran): requests, approval by the Kepala Seksi, sending, delivery record."""
