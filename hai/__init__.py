@@ -38,6 +38,9 @@ def create_app(config: type[BaseConfig] | None = None, overrides: dict | None = 
 
 
 def _configure_logging(app: Flask) -> None:
+    from hai.web.logredact import install
+
+    install()
     if not app.debug and not app.testing:
         logging.basicConfig(
             level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
