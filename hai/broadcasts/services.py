@@ -32,11 +32,11 @@ from hai.errors import RuleError
 from hai.extensions import db
 from hai.sla import clocks
 from hai.sla.models import SlaClock
+from hai.tickets.services import AccessRefused, check_service_access
 from hai.web.timefmt import WIB
 
 SUBJECT = "broadcast"
 SERVICE_CODE = "BMSM.01"
-ALLOWED_USER_TYPES = (8, 9)  # central office directorates and DJPb's leadership
 TITLE_MAX = 200
 CONTENT_MAX = 20_000
 
@@ -96,12 +96,36 @@ def official_domains() -> tuple[str, ...]:
     return tuple(current_app.config["HAI_OFFICIAL_DOMAINS"])
 
 
-def check_request(requester: User, req: BroadcastRequest) -> None:
+def broadcast_service(on) -> CatalogService | None:
+    """BMSM.01 in the catalog version in force on the date ``on``."""
+    version = version_in_force(on)
+    if version is None:
+        return None
+    return db.session.scalar(
+        select(CatalogService).where(
+            CatalogService.version_id == version.id, CatalogService.code == SERVICE_CODE
+        )
+    )
+
+
+def may_request(user: User, service: CatalogService | None) -> bool:
+    """The catalog's access matrix says who may ask (types 8 and 9 in both versions)."""
+    if service is None:
+        return False
+    try:
+        check_service_access(service, user.user_type)
+    except AccessRefused:
+        return False
+    return True
+
+
+def check_request(requester: User, req: BroadcastRequest, service: CatalogService) -> None:
     """Every rule a request must meet on submission, each with its field (KEP-428 Lamp. II)."""
-    if requester.user_type not in ALLOWED_USER_TYPES:
+    if not may_request(requester, service):
         raise BroadcastError(
-            "Permintaan broadcast hanya untuk Direktorat Teknis Kantor Pusat dan Pimpinan "
-            "DJPb (jenis pengguna 8 dan 9).",
+            "Permintaan broadcast hanya untuk jenis pengguna yang dibuka matriks akses "
+            f"katalog bagi {SERVICE_CODE} (Direktorat Teknis Kantor Pusat dan Pimpinan DJPb: "
+            "jenis pengguna 8 dan 9).",
             "title",
         )
     if not is_official_email(requester.email, official_domains()):
@@ -170,18 +194,11 @@ def submit(
     received_at: datetime | None = None,
 ) -> Broadcast:
     """A new broadcast request, its first version, and its 8-working-hour clock."""
-    check_request(requester, req)
     received_at = received_at or now
-    version = version_in_force(received_at.astimezone(WIB).date())
-    service = None
-    if version is not None:
-        service = db.session.scalar(
-            select(CatalogService).where(
-                CatalogService.version_id == version.id, CatalogService.code == SERVICE_CODE
-            )
-        )
+    service = broadcast_service(received_at.astimezone(WIB).date())
     if service is None:
         raise BroadcastError("Layanan Broadcast tidak ada di katalog yang berlaku.", "title")
+    check_request(requester, req, service)
     b = Broadcast(
         requester_id=requester.id,
         requester_name=requester.name,
@@ -221,7 +238,7 @@ def submit(
     clock = clocks.open_clock(
         subject_type=SUBJECT,
         subject_id=b.id,
-        version=version,
+        version=service.version,
         channel_code=channel_code,
         received_at=received_at,
         service=service,

@@ -32,6 +32,7 @@ from hai.broadcasts.models import (
 from hai.db_types import utcnow
 from hai.extensions import db
 from hai.web.forms import submit
+from hai.web.timefmt import today_wib
 
 bp = Blueprint("broadcasts", __name__)
 
@@ -79,7 +80,7 @@ def mine():
             .limit(200)
         )
     )
-    allowed = current_user.user_type in services.ALLOWED_USER_TYPES
+    allowed = services.may_request(current_user, services.broadcast_service(today_wib()))
     return render_template("broadcasts/mine.html", rows=rows, allowed=allowed)
 
 
@@ -95,7 +96,7 @@ def new():
             flash(f"Permintaan broadcast {b.number} diajukan.", "success")
             return redirect(url_for("broadcasts.my_detail", broadcast_id=b.id))
     status = 422 if request.method == "POST" else 200
-    allowed = current_user.user_type in services.ALLOWED_USER_TYPES
+    allowed = services.may_request(current_user, services.broadcast_service(today_wib()))
     return render_template("broadcasts/new.html", form=form, allowed=allowed), status
 
 
