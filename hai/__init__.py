@@ -92,6 +92,7 @@ def _register_blueprints(app: Flask) -> None:
     from hai.auth.views import bp as auth_bp
     from hai.broadcasts.views import bp as broadcasts_bp
     from hai.catalog.views import bp as catalog_bp
+    from hai.disasters.views import bp as disasters_bp
     from hai.home.views import bp as home_bp
     from hai.mail.views import bp as mail_bp
     from hai.org.views import bp as org_bp
@@ -114,6 +115,7 @@ def _register_blueprints(app: Flask) -> None:
         api_bp,
         api_admin_bp,
         broadcasts_bp,
+        disasters_bp,
     ):
         app.register_blueprint(bp)
 

@@ -133,9 +133,14 @@ def demo_command():
 
     surveys = load_demo_survey(now=utcnow())
     db.session.commit()
+    from hai.disasters.demo import load_demo_disasters
+
+    disasters = load_demo_disasters(now=utcnow())
+    db.session.commit()
     click.echo(
         f"demo users created: {len(created)}; demo tickets created: {tickets}; "
-        f"demo broadcasts created: {broadcasts}; demo surveys created: {surveys}"
+        f"demo broadcasts created: {broadcasts}; demo surveys created: {surveys}; "
+        f"demo disaster reports created: {disasters}"
     )
     click.echo(f"Demo accounts (password for all: {DEMO_PASSWORD}):")
     for demo in DEMO_USERS:

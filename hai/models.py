@@ -20,6 +20,13 @@ from hai.catalog.models import (  # noqa: F401
     CatalogVersion,
     Channel,
 )
+from hai.disasters.models import (  # noqa: F401
+    ChecklistAnswer,
+    ChecklistItem,
+    ChecklistTemplate,
+    DisasterEvent,
+    DisasterReport,
+)
 from hai.mail.models import InboundEmail, OutboxMessage  # noqa: F401
 from hai.org.models import OrgUnit  # noqa: F401
 from hai.sla.models import (  # noqa: F401

@@ -1,6 +1,6 @@
 """Reference data every installation needs, loaded idempotently: the seed units, the
 channels, both seed catalog versions and their SLA parameters, the broadcast
-recipient groups."""
+recipient groups, the disaster checklist."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from datetime import datetime
 def load_reference_data(*, now: datetime) -> dict[str, object]:
     from hai.broadcasts.recipients import load_recipient_groups
     from hai.catalog.services import load_channels, load_seed_catalog
+    from hai.disasters.services import load_checklist
     from hai.org.seed import load_units
     from hai.sla.norms import seed_all_norms
 
@@ -19,4 +20,5 @@ def load_reference_data(*, now: datetime) -> dict[str, object]:
         "catalog_versions": load_seed_catalog(now=now),
         "sla_versions": seed_all_norms(),
         "recipient_groups": load_recipient_groups(),
+        "disaster_checklists": load_checklist(now=now),
     }

@@ -38,6 +38,11 @@ class Capability(enum.Enum):
     BROADCAST_HANDLE = "broadcast.handle"
     BROADCAST_APPROVE = "broadcast.approve"
     RECIPIENTS_MANAGE = "broadcast.recipients"
+    DISASTER_REPORT = "disaster.report"
+    DISASTER_VIEW = "disaster.view"
+    DISASTER_HANDLE = "disaster.handle"
+    DISASTER_TEAM = "disaster.team"
+    DISASTER_CHECKLIST = "disaster.checklist"
     SURVEY_MANAGE = "survey.manage"
 
 
@@ -63,6 +68,11 @@ CAPABILITY_LABELS: dict[Capability, str] = {
     Capability.BROADCAST_HANDLE: "Memeriksa dan mengirim permintaan broadcast",
     Capability.BROADCAST_APPROVE: "Menyunting, menyetujui atau menolak broadcast",
     Capability.RECIPIENTS_MANAGE: "Mengelola kelompok dan kontak penerima broadcast",
+    Capability.DISASTER_REPORT: "Melaporkan bencana (koordinator kantor, atau agen dari telepon)",
+    Capability.DISASTER_VIEW: "Melihat laporan bencana dan ikhtisarnya",
+    Capability.DISASTER_HANDLE: "Mengklarifikasi, menganalisis dan meneruskan laporan bencana",
+    Capability.DISASTER_TEAM: "Memperbarui status pemulihan bencana",
+    Capability.DISASTER_CHECKLIST: "Mengelola daftar periksa koordinator bencana",
     Capability.SURVEY_MANAGE: "Menyusun dan mengirim Survei Perbendaharaan serta melihat hasilnya",
 }
 
@@ -96,6 +106,28 @@ GRANTS: list[tuple[frozenset[Role], set[Capability]]] = [
     ),
     (frozenset({Role.KEPALA_SEKSI}), {Capability.BROADCAST_APPROVE}),
     (frozenset({Role.ADMIN, Role.KEPALA_SEKSI}), {Capability.RECIPIENTS_MANAGE}),
+    # Disaster help desk (PER-8 Pasal 21): offices' coordinators report, L1 records calls,
+    # HAI-DJPb analyses and forwards, the disaster team leads the recovery.
+    (frozenset({Role.KOORDINATOR_BCM, Role.AGEN_L1}), {Capability.DISASTER_REPORT}),
+    (
+        frozenset(
+            {
+                Role.KOORDINATOR_BCM,
+                Role.KETUA_TIM_BENCANA,
+                Role.AGEN_L1,
+                Role.KEPALA_SEKSI,
+                Role.MANAJER_LAYANAN,
+                Role.KOORDINATOR,
+            }
+        ),
+        {Capability.DISASTER_VIEW},
+    ),
+    (
+        frozenset({Role.AGEN_L1, Role.KEPALA_SEKSI, Role.MANAJER_LAYANAN}),
+        {Capability.DISASTER_HANDLE},
+    ),
+    (frozenset({Role.KETUA_TIM_BENCANA}), {Capability.DISASTER_TEAM}),
+    (frozenset({Role.ADMIN}), {Capability.DISASTER_CHECKLIST}),
     # Survei Perbendaharaan (PER-8 Pasal 16): built, sent and read by those who answer
     # for the service's quality.
     (

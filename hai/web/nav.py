@@ -74,6 +74,18 @@ NAV_ITEMS: list[NavItem] = [
         "Periksa, setujui dan kirim permintaan broadcast (norma 8 jam kerja).",
     ),
     NavItem(
+        "Laporkan Bencana",
+        "disasters.file",
+        Capability.DISASTER_REPORT,
+        "Laporkan bencana di kantor Anda, atau catat laporan dari telepon.",
+    ),
+    NavItem(
+        "Laporan Bencana",
+        "disasters.index",
+        Capability.DISASTER_VIEW,
+        "Laporan terbuka per wilayah, kantor terdampak, analisis dan pemulihan.",
+    ),
+    NavItem(
         "Katalog Layanan",
         "catalog.index",
         Capability.CATALOG_VIEW,
@@ -138,6 +150,12 @@ NAV_ITEMS: list[NavItem] = [
         "broadcasts.groups",
         Capability.RECIPIENTS_MANAGE,
         "Kelompok dan kontak penerima broadcast.",
+    ),
+    NavItem(
+        "Daftar Periksa Bencana",
+        "disasters.checklist",
+        Capability.DISASTER_CHECKLIST,
+        "Butir daftar periksa koordinator, berversi.",
     ),
     NavItem(
         "Token API",

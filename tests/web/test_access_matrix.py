@@ -38,6 +38,17 @@ PORTAL = frozenset({Role.PENGGUNA})
 SURVEY = frozenset({Role.MANAJER_LAYANAN, Role.KEPALA_SEKSI, Role.QA})
 BROADCAST = frozenset({Role.AGEN_L1, Role.KEPALA_SEKSI, Role.MANAJER_LAYANAN, Role.KOORDINATOR})
 RECIPIENTS = frozenset({Role.ADMIN, Role.KEPALA_SEKSI})
+DISASTER_REPORT = frozenset({Role.KOORDINATOR_BCM, Role.AGEN_L1})
+DISASTER_VIEW = frozenset(
+    {
+        Role.KOORDINATOR_BCM,
+        Role.KETUA_TIM_BENCANA,
+        Role.AGEN_L1,
+        Role.KEPALA_SEKSI,
+        Role.MANAJER_LAYANAN,
+        Role.KOORDINATOR,
+    }
+)
 SLA_PREVIEW = frozenset(
     {
         Role.AGEN_L1,
@@ -118,6 +129,12 @@ GET_PAGES: dict[str, frozenset[Role]] = {
     "/pengumuman": ALL,
     "/admin/recipients": RECIPIENTS,
     "/admin/recipients/<int:group_id>": RECIPIENTS,
+    # Disaster reports (tests/disasters).
+    "/bencana/lapor": DISASTER_REPORT,
+    "/bencana": DISASTER_VIEW,
+    "/bencana/<int:report_id>": DISASTER_VIEW,
+    "/bencana/<int:report_id>/cetak": DISASTER_VIEW,
+    "/admin/bencana/daftar-periksa": ADMIN,
 }
 
 POST_ROUTES: dict[str, frozenset[Role]] = {
@@ -165,6 +182,9 @@ POST_ROUTES: dict[str, frozenset[Role]] = {
     "/admin/recipients": RECIPIENTS,
     "/admin/recipients/<int:group_id>": RECIPIENTS,
     "/admin/recipients/contacts/<int:contact_id>/toggle": RECIPIENTS,
+    "/bencana/lapor": DISASTER_REPORT,
+    "/bencana/<int:report_id>/aksi/<action>": DISASTER_VIEW,
+    "/admin/bencana/daftar-periksa": ADMIN,
 }
 PUBLIC = {
     "/",
@@ -264,7 +284,36 @@ def objects(app, db_session, make_user):
         "portal_attachment_id": portal_attachment.id,
         **_sample_survey(app, admin, portal_user),
         **_sample_broadcast(db_session, portal_user),
+        "report_id": _sample_disaster(db_session, admin, unit),
     }
+
+
+def _sample_disaster(db_session, actor, unit) -> int:
+    """A disaster report recorded for an office (by someone other than its coordinator)."""
+    from datetime import timedelta
+
+    from hai.db_types import utcnow
+    from hai.disasters import services
+
+    template = services.current_template()
+    report = services.file_report(
+        services.ReportData(
+            office_unit_id=unit.id,
+            reporter_name="Pelapor Uji",
+            reporter_position="Staf",
+            reporter_phone="0812",
+            reporter_is_employee=True,
+            event_type="flood",
+            event_at=utcnow() - timedelta(hours=1),
+            location="Gedung kantor",
+            description="Banjir setinggi 30 cm.",
+            checklist={i.code: ("unknown", "") for i in template.items},
+        ),
+        actor=actor,
+        now=utcnow(),
+    )
+    db_session.commit()
+    return report.id
 
 
 def _sample_broadcast(db_session, requester) -> dict:
@@ -409,6 +458,7 @@ def _url(rule: str, objects: dict, *, read_only: bool) -> str:
         "broadcast_id",
         "group_id",
         "contact_id",
+        "report_id",
     ):
         key = name
         # Plain viewing pages use the active version (visible to all roles).

@@ -1,0 +1,1 @@
+"""Disaster reports: the business-continuity help desk (PER-8 Pasal 21)."""
