@@ -328,8 +328,15 @@ def analyse(
             raise DisasterError("Kantor tidak dikenal.", "takeover_unit_id")
     if not analysis.strip():
         raise DisasterError("Tuliskan analisis dampak.", "analysis")
+    codes = sorted({s.strip().upper() for s in services if s.strip()})
+    unknown_codes = [c for c in codes if not _in_catalog(c, report.event_at)]
+    if unknown_codes:
+        raise DisasterError(
+            "Kode tidak ada di katalog yang berlaku: " + ", ".join(unknown_codes) + ".",
+            "services",
+        )
     report.affected_functions = sorted(set(functions))
-    report.affected_services = sorted({s.strip().upper() for s in services if s.strip()})
+    report.affected_services = codes
     report.severity = Severity(severity)
     report.estimated_recovery_at = estimated_recovery_at
     report.takeover_unit_id = takeover_unit_id
@@ -339,6 +346,28 @@ def analyse(
     report.status = ReportStatus.ANALYSED
     _event(report, "analysed", now=now, actor=actor, body=analysis.strip(), severity=severity)
     record("disaster.analysed", now=now, actor=actor, target=report, severity=severity)
+
+
+def _in_catalog(code: str, on: datetime) -> bool:
+    """A service or scope code of the catalog version in force on that day."""
+    from hai.catalog.models import CatalogScope, CatalogService
+    from hai.catalog.queries import version_in_force
+
+    version = version_in_force(on.astimezone(WIB).date())
+    if version is None:
+        return False
+    service = db.session.scalar(
+        select(CatalogService.id).where(
+            CatalogService.version_id == version.id, CatalogService.code == code
+        )
+    )
+    scope = db.session.scalar(
+        select(CatalogScope.id)
+        .join(CatalogService)
+        .where(CatalogService.version_id == version.id, CatalogScope.code == code)
+        .limit(1)
+    )
+    return service is not None or scope is not None
 
 
 def team_heads() -> list[User]:

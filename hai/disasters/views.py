@@ -222,6 +222,22 @@ def detail(report_id: int):
     return _detail(_report_or_404(report_id))
 
 
+@bp.route("/bencana/<int:report_id>/foto/<int:attachment_id>")
+@requires(Capability.DISASTER_VIEW)
+def photo(report_id: int, attachment_id: int):
+    from flask import current_app
+
+    from hai.attachments.models import Attachment
+    from hai.attachments.services import send_attachment
+    from hai.attachments.storage import upload_root
+
+    report = _report_or_404(report_id)
+    att = db.session.get(Attachment, attachment_id)
+    if att is None or att.owner_type != "disaster" or att.owner_id != report.id:
+        abort(404)
+    return send_attachment(att, upload_root(current_app))
+
+
 @bp.route("/bencana/<int:report_id>/cetak")
 @requires(Capability.DISASTER_VIEW)
 def printable(report_id: int):

@@ -134,6 +134,7 @@ GET_PAGES: dict[str, frozenset[Role]] = {
     "/bencana": DISASTER_VIEW,
     "/bencana/<int:report_id>": DISASTER_VIEW,
     "/bencana/<int:report_id>/cetak": DISASTER_VIEW,
+    "/bencana/<int:report_id>/foto/<int:attachment_id>": DISASTER_VIEW,
     "/admin/bencana/daftar-periksa": ADMIN,
 }
 
@@ -284,14 +285,21 @@ def objects(app, db_session, make_user):
         "portal_attachment_id": portal_attachment.id,
         **_sample_survey(app, admin, portal_user),
         **_sample_broadcast(db_session, portal_user),
-        "report_id": _sample_disaster(db_session, admin, unit),
+        **_sample_disaster(db_session, admin, unit, app.config["UPLOAD_FOLDER"]),
     }
 
 
-def _sample_disaster(db_session, actor, unit) -> int:
-    """A disaster report recorded for an office (by someone other than its coordinator)."""
+def _sample_disaster(db_session, actor, unit, upload_folder: str) -> dict:
+    """A disaster report recorded for an office (by someone other than its coordinator),
+    with a photo."""
+    import base64
+    import io
     from datetime import timedelta
+    from pathlib import Path
 
+    from werkzeug.datastructures import FileStorage
+
+    from hai.attachments.services import attach_files
     from hai.db_types import utcnow
     from hai.disasters import services
 
@@ -312,8 +320,19 @@ def _sample_disaster(db_session, actor, unit) -> int:
         actor=actor,
         now=utcnow(),
     )
+    png = base64.b64decode(
+        "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg=="
+    )
+    [photo] = attach_files(
+        [FileStorage(stream=io.BytesIO(png), filename="banjir.png")],
+        owner_type="disaster",
+        owner_id=report.id,
+        uploader=actor,
+        now=utcnow(),
+        root=Path(upload_folder),
+    )
     db_session.commit()
-    return report.id
+    return {"report_id": report.id, "disaster_attachment_id": photo.id}
 
 
 def _sample_broadcast(db_session, requester) -> dict:
@@ -475,6 +494,8 @@ def _url(rule: str, objects: dict, *, read_only: bool) -> str:
             key = f"active_{name}"
         if rule.startswith("/portal/") and name in ("ticket_id", "attachment_id"):
             key = f"portal_{name}"
+        if rule.startswith("/bencana/") and name == "attachment_id":
+            key = "disaster_attachment_id"
         url = url.replace(f"<int:{name}>", str(objects[key]))
     return url
 
