@@ -9,17 +9,15 @@ from __future__ import annotations
 import enum
 from datetime import date, datetime
 
-from sqlalchemy import JSON, Date, Enum, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Date, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from hai.db_types import UTCDateTime
+from hai.db_types import UTCDateTime, value_enum
 from hai.extensions import db
 
 
 def _enum(cls, length: int = 24):
-    return Enum(
-        cls, native_enum=False, length=length, values_callable=lambda e: [m.value for m in e]
-    )
+    return value_enum(cls, length)
 
 
 class EventType(enum.Enum):

@@ -8,7 +8,6 @@ from datetime import datetime
 
 from sqlalchemy import (
     JSON,
-    Enum,
     ForeignKey,
     Index,
     String,
@@ -19,14 +18,12 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from hai.db_types import UTCDateTime
+from hai.db_types import UTCDateTime, value_enum
 from hai.extensions import db
 
 
 def _enum(cls, length: int = 24):
-    return Enum(
-        cls, native_enum=False, length=length, values_callable=lambda e: [m.value for m in e]
-    )
+    return value_enum(cls, length)
 
 
 class TicketType(enum.Enum):
