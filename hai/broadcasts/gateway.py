@@ -12,7 +12,9 @@ from __future__ import annotations
 import json
 import urllib.error
 import urllib.request
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from typing import Protocol
 
 
@@ -88,3 +90,34 @@ def gateway_from_config(config) -> Gateway:
     if config.get("HAI_GATEWAY") == "recording":
         return _recording
     return UnconfiguredGateway()
+
+
+# One message to one recipient (a broadcast delivery, a survey invitation): retried with
+# these pauses after the 1st, 2nd, ... failed attempt (the last repeats), given up after
+# MAX_ATTEMPTS and left visibly failed.
+BACKOFF_MINUTES = (1, 5, 15, 60)
+MAX_ATTEMPTS = 6
+
+
+def attempt(row, hand_over: Callable[[], str], *, now: datetime, counts: dict, errors) -> None:
+    """Hand one queued row over (``hand_over`` returns the provider's id) and record the
+    outcome on it: sent, queued again after a pause, or failed. The caller commits."""
+    from hai.broadcasts.models import DeliveryStatus
+
+    row.attempts += 1
+    try:
+        row.external_id = (hand_over() or "")[:200]
+    except errors as exc:
+        row.last_error = str(exc)[:500]
+        if row.attempts >= MAX_ATTEMPTS:
+            row.status = DeliveryStatus.FAILED
+            counts["failed"] += 1
+        else:
+            pause = BACKOFF_MINUTES[min(row.attempts, len(BACKOFF_MINUTES)) - 1]
+            row.next_attempt_at = now + timedelta(minutes=pause)
+            counts["retry"] += 1
+    else:
+        row.status = DeliveryStatus.SENT
+        row.sent_at = now
+        row.last_error = ""
+        counts["sent"] += 1

@@ -12,7 +12,7 @@ over again with the same key, which neither the outbox nor the gateway repeats.
 from __future__ import annotations
 
 import re
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from flask import current_app
 from sqlalchemy import func, select
@@ -20,7 +20,12 @@ from sqlalchemy import func, select
 from hai.audit.services import record
 from hai.auth.models import User
 from hai.auth.roles import Role
-from hai.broadcasts.gateway import Gateway, GatewayError, gateway_from_config
+from hai.broadcasts.gateway import (
+    Gateway,
+    GatewayError,
+    attempt,
+    gateway_from_config,
+)
 from hai.broadcasts.models import (
     Broadcast,
     BroadcastChannel,
@@ -39,8 +44,6 @@ from hai.broadcasts.services import (
 from hai.extensions import db
 from hai.sla import clocks
 
-BACKOFF_MINUTES = (1, 5, 15, 60)
-MAX_ATTEMPTS = 6
 EMAIL_RE = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}")
 PHONE_RE = re.compile(r"\+?\d[\d\- ]{7,18}\d")
 SOCIAL_TARGET = "akun-resmi"
@@ -173,24 +176,13 @@ def deliver(now: datetime, *, broadcast_id: int | None = None, limit: int = 500)
             continue
         b = db.session.get(Broadcast, d.broadcast_id)
         touched.add(b.id)
-        try:
-            d.external_id = _hand_over(d, b, gateway, now)[:200]
-        except (GatewayError, BroadcastError, ValueError) as exc:
-            d.attempts += 1
-            d.last_error = str(exc)[:500]
-            if d.attempts >= MAX_ATTEMPTS:
-                d.status = DeliveryStatus.FAILED
-                counts["failed"] += 1
-            else:
-                pause = BACKOFF_MINUTES[min(d.attempts, len(BACKOFF_MINUTES)) - 1]
-                d.next_attempt_at = now + timedelta(minutes=pause)
-                counts["retry"] += 1
-        else:
-            d.attempts += 1
-            d.status = DeliveryStatus.SENT
-            d.sent_at = now
-            d.last_error = ""
-            counts["sent"] += 1
+        attempt(
+            d,
+            lambda d=d, b=b: _hand_over(d, b, gateway, now),
+            now=now,
+            counts=counts,
+            errors=(GatewayError, BroadcastError, ValueError),
+        )
         db.session.commit()
     for broadcast_id_ in touched:
         _finish_if_done(db.session.get(Broadcast, broadcast_id_), now)

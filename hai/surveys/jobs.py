@@ -10,21 +10,19 @@ key, which neither the outbox nor the gateway sends twice.
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 from urllib.parse import urlsplit
 
 from flask import current_app
 from sqlalchemy import select
 
-from hai.broadcasts.gateway import Gateway, GatewayError, gateway_from_config
+from hai.broadcasts.gateway import Gateway, GatewayError, attempt, gateway_from_config
 from hai.broadcasts.models import DeliveryStatus
 from hai.errors import RuleError
 from hai.extensions import db
 from hai.surveys.models import InvitationChannel, Survey, SurveyInvitation
 from hai.surveys.services import invitation_token, token_hash
 
-BACKOFF_MINUTES = (1, 5, 15, 60)
-MAX_ATTEMPTS = 6
 SUBJECT = "survey"
 DEFAULT_PUBLIC_URL = "http://localhost:5000"
 
@@ -130,23 +128,14 @@ def deliver_invitations(now: datetime, *, survey_id: int | None = None, limit: i
             counts["failed"] += 1
             db.session.commit()
             continue
-        try:
-            invitation.external_id = _hand_over(invitation, survey, gateway, now)[:200]
-        except (GatewayError, RuleError) as exc:
-            invitation.attempts += 1
-            invitation.last_error = str(exc)[:500]
-            if invitation.attempts >= MAX_ATTEMPTS:
-                invitation.status = DeliveryStatus.FAILED
-                counts["failed"] += 1
-            else:
-                pause = BACKOFF_MINUTES[min(invitation.attempts, len(BACKOFF_MINUTES)) - 1]
-                invitation.next_attempt_at = now + timedelta(minutes=pause)
-                counts["retry"] += 1
-        else:
-            invitation.attempts += 1
-            invitation.status = DeliveryStatus.SENT
-            invitation.sent_at = now
-            invitation.last_error = ""
-            counts["sent"] += 1
+        attempt(
+            invitation,
+            lambda invitation=invitation, survey=survey: _hand_over(
+                invitation, survey, gateway, now
+            ),
+            now=now,
+            counts=counts,
+            errors=(GatewayError, RuleError),
+        )
         db.session.commit()
     return counts

@@ -6,6 +6,7 @@ import pytest
 from sqlalchemy import func, select
 
 from hai.audit.models import AuditEvent
+from hai.broadcasts import gateway as gateway_module
 from hai.broadcasts import sending, services
 from hai.broadcasts.gateway import GatewayError, RecordingGateway
 from hai.broadcasts.models import (
@@ -193,7 +194,7 @@ def test_gateway_down_retries_then_fails_visibly(db_session, people, group, monk
     from datetime import timedelta
 
     when = at(2026, 3, 2, 10, 5)
-    for _ in range(sending.MAX_ATTEMPTS):
+    for _ in range(gateway_module.MAX_ATTEMPTS):
         when += timedelta(hours=2)
         sending.deliver(when)
     db_session.refresh(b)
