@@ -204,3 +204,55 @@ def test_recovery_status_by_the_team_and_office_closed_in_the_calendar(
     assert report.status is ReportStatus.CLOSED
     exception = db_session.get(CalendarException, report.calendar_exception_id)
     assert exception.unit_id == office.id and exception.start_date == date(2026, 3, 2)
+
+
+def test_analysis_names_only_catalog_codes(app, people, office, db_session):
+    import pytest
+
+    from hai.db_types import utcnow
+    from hai.errors import RuleError
+
+    template = services.current_template()
+    with app.app_context():
+        report = services.file_report(
+            services.ReportData(
+                office_unit_id=office.id,
+                reporter_name="Fajar Koordinator",
+                reporter_position="",
+                reporter_phone="0811",
+                reporter_is_employee=True,
+                event_type="fire",
+                event_at=utcnow(),
+                location="Gudang arsip",
+                description="Kebakaran kecil.",
+                checklist={i.code: ("yes", "") for i in template.items},
+            ),
+            actor=people["l1"],
+            now=utcnow(),
+        )
+        with pytest.raises(RuleError) as err:
+            services.analyse(
+                report,
+                functions=["reporting"],
+                services=["ITSM.01.03", "XYZ.99"],
+                severity="low",
+                estimated_recovery_at=None,
+                takeover_unit_id=None,
+                analysis="Arsip sebagian terbakar.",
+                actor=people["l1"],
+                now=utcnow(),
+            )
+        assert err.value.field == "services" and "XYZ.99" in err.value.message
+        with pytest.raises(RuleError) as err:
+            services.analyse(
+                report,
+                functions=["reporting"],
+                services=["ITSM.01.03"],
+                severity="low",
+                estimated_recovery_at=None,
+                takeover_unit_id=office.id,
+                analysis="Arsip sebagian terbakar.",
+                actor=people["l1"],
+                now=utcnow(),
+            )
+        assert err.value.field == "takeover_unit_id"
