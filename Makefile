@@ -51,10 +51,14 @@ system-deps:
 ## for a quick run)
 TICKETS ?= 1000000
 OPEN ?= 200000
+## HAIPEDIA search on 50,000 generated articles per database (ARTICLES to scale it)
+ARTICLES ?= 50000
 bench: $(STAMP) system-deps
 	$(PY) -m bench
 	$(PY) -m bench.tickets --tickets $(TICKETS) --open $(OPEN)
 	bash scripts/with-postgres.sh $(PY) -m bench.tickets --tickets $(TICKETS) --open $(OPEN)
+	$(PY) -m bench.haipedia --articles $(ARTICLES)
+	bash scripts/with-postgres.sh $(PY) -m bench.haipedia --articles $(ARTICLES)
 
 lint: $(STAMP)
 	$(PY) -m ruff check .

@@ -93,10 +93,12 @@ def _register_blueprints(app: Flask) -> None:
     from hai.broadcasts.views import bp as broadcasts_bp
     from hai.catalog.views import bp as catalog_bp
     from hai.disasters.views import bp as disasters_bp
+    from hai.haipedia.views import bp as haipedia_bp
     from hai.home.views import bp as home_bp
     from hai.mail.views import bp as mail_bp
     from hai.org.views import bp as org_bp
     from hai.portal.views import bp as portal_bp
+    from hai.qa.views import bp as qa_bp
     from hai.sla.views import bp as sla_bp
     from hai.surveys.views import bp as surveys_bp
     from hai.tickets.views import bp as tickets_bp
@@ -115,7 +117,9 @@ def _register_blueprints(app: Flask) -> None:
         api_bp,
         api_admin_bp,
         broadcasts_bp,
+        haipedia_bp,
         disasters_bp,
+        qa_bp,
     ):
         app.register_blueprint(bp)
 

@@ -137,10 +137,19 @@ def demo_command():
 
     disasters = load_demo_disasters(now=utcnow())
     db.session.commit()
+    from hai.qa.demo import load_demo_qa
+
+    evaluations = load_demo_qa(now=utcnow())
+    db.session.commit()
+    from hai.haipedia.demo import load_demo_articles
+
+    articles = load_demo_articles(now=utcnow())
+    db.session.commit()
     click.echo(
         f"demo users created: {len(created)}; demo tickets created: {tickets}; "
         f"demo broadcasts created: {broadcasts}; demo surveys created: {surveys}; "
-        f"demo disaster reports created: {disasters}"
+        f"demo disaster reports created: {disasters}; demo evaluations created: {evaluations}; "
+        f"demo articles created: {articles}"
     )
     click.echo(f"Demo accounts (password for all: {DEMO_PASSWORD}):")
     for demo in DEMO_USERS:

@@ -27,8 +27,27 @@ from hai.disasters.models import (  # noqa: F401
     DisasterEvent,
     DisasterReport,
 )
+from hai.haipedia.models import (  # noqa: F401
+    Article,
+    ArticleEvent,
+    ArticleRead,
+    ArticleRevision,
+    ArticleTicketLink,
+    ArticleVote,
+)
 from hai.mail.models import InboundEmail, OutboxMessage  # noqa: F401
 from hai.org.models import OrgUnit  # noqa: F401
+from hai.qa.models import (  # noqa: F401
+    Certificate,
+    Evaluation,
+    EvaluationSample,
+    EvaluationScore,
+    FollowUpCheck,
+    Scorecard,
+    ScorecardCriterion,
+    Training,
+    TrainingAttendance,
+)
 from hai.sla.models import (  # noqa: F401
     CalendarException,
     SlaChannelNorm,

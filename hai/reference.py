@@ -1,6 +1,6 @@
 """Reference data every installation needs, loaded idempotently: the seed units, the
 channels, both seed catalog versions and their SLA parameters, the broadcast
-recipient groups, the disaster checklist."""
+recipient groups, the disaster checklist, the QA scorecard."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ def load_reference_data(*, now: datetime) -> dict[str, object]:
     from hai.catalog.services import load_channels, load_seed_catalog
     from hai.disasters.services import load_checklist
     from hai.org.seed import load_units
+    from hai.qa.services import load_scorecard
     from hai.sla.norms import seed_all_norms
 
     return {
@@ -21,4 +22,5 @@ def load_reference_data(*, now: datetime) -> dict[str, object]:
         "sla_versions": seed_all_norms(),
         "recipient_groups": load_recipient_groups(),
         "disaster_checklists": load_checklist(now=now),
+        "qa_scorecards": load_scorecard(now=now),
     }

@@ -45,6 +45,19 @@ def get_metadata():
     return target_db.metadata
 
 
+# Full-text search tables are dialect-specific DDL in their migration, outside the
+# models' metadata: SQLite's FTS5 table ``article_fts`` (with its ``article_fts_*``
+# shadow tables) and PostgreSQL's ``article_fts`` with its GIN indexes.
+FTS_TABLES = ("article_fts",)
+
+
+def include_object(obj, name, type_, reflected, compare_to):
+    table = obj.table.name if type_ in ("column", "index", "unique_constraint") else name
+    if type_ == "foreign_key_constraint":
+        table = obj.parent.name
+    return not (table or "").startswith(FTS_TABLES)
+
+
 def run_migrations_offline():
     """Run migrations in 'offline' mode.
 
@@ -58,7 +71,12 @@ def run_migrations_offline():
 
     """
     url = config.get_main_option("sqlalchemy.url")
-    context.configure(url=url, target_metadata=get_metadata(), literal_binds=True)
+    context.configure(
+        url=url,
+        target_metadata=get_metadata(),
+        literal_binds=True,
+        include_object=include_object,
+    )
 
     with context.begin_transaction():
         context.run_migrations()
@@ -83,6 +101,7 @@ def run_migrations_online():
                 logger.info("No changes in schema detected.")
 
     conf_args = current_app.extensions["migrate"].configure_args
+    conf_args.setdefault("include_object", include_object)
     if conf_args.get("process_revision_directives") is None:
         conf_args["process_revision_directives"] = process_revision_directives
 

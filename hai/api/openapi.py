@@ -111,6 +111,35 @@ def document(channels: list[str], server_url: str = "") -> dict:
                     },
                 },
             },
+            "/haipedia/answer": {
+                "post": {
+                    "operationId": "answerQuestion",
+                    "summary": "Jawaban HAIPEDIA untuk chatbot: artikel publik terbaik dengan "
+                    "tingkat keyakinan, atau tidak ada jawaban (buat tiket lewat POST /tickets)",
+                    "requestBody": {
+                        "required": True,
+                        "content": {
+                            "application/json": {
+                                "schema": {"$ref": "#/components/schemas/Question"}
+                            }
+                        },
+                    },
+                    "responses": {
+                        "200": {
+                            "description": "Artikel terbaik, atau `answered: false`.",
+                            "content": {
+                                "application/json": {
+                                    "schema": {"$ref": "#/components/schemas/Answer"}
+                                }
+                            },
+                        },
+                        "400": _error("Badan permintaan bukan objek JSON."),
+                        "401": _error("Token tidak ada atau tidak sah."),
+                        "422": _error("Isian tidak valid; `fields` menyebut isiannya."),
+                        "429": _error("Batas panggilan per menit terlampaui."),
+                    },
+                }
+            },
             "/catalog": {
                 "get": {
                     "operationId": "getCatalog",
@@ -207,6 +236,39 @@ def document(channels: list[str], server_url: str = "") -> dict:
                         "close": {
                             "type": "boolean",
                             "description": "HAI CSO: tutup tiket bersama jawabannya.",
+                        },
+                    },
+                },
+                "Question": {
+                    "type": "object",
+                    "required": ["question"],
+                    "properties": {
+                        "question": {"type": "string", "minLength": 1, "maxLength": 1000},
+                        "service_code": {
+                            "type": "string",
+                            "maxLength": 40,
+                            "description": "Batasi pada artikel layanan katalog ini.",
+                        },
+                    },
+                },
+                "Answer": {
+                    "type": "object",
+                    "required": ["answered", "confidence", "article"],
+                    "properties": {
+                        "answered": {"type": "boolean"},
+                        "confidence": {"type": "number", "minimum": 0, "maximum": 1},
+                        "article": {
+                            "type": "object",
+                            "nullable": True,
+                            "required": ["id", "title", "text", "url"],
+                            "properties": {
+                                "id": {"type": "integer"},
+                                "title": {"type": "string"},
+                                "text": {"type": "string"},
+                                "url": {"type": "string"},
+                                "service_code": STRING_OR_NULL,
+                                "updated_at": {"type": "string", "format": "date-time"},
+                            },
                         },
                     },
                 },

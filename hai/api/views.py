@@ -178,6 +178,10 @@ def create_ticket():
         services.take(ticket, actor=cso, now=now)
         if answer:
             services.answer(ticket, answer, actor=cso, now=now)
+            # A CSO's question and answer through HAI CSO waits in HAIPEDIA's review queue.
+            from hai.haipedia.services import queue_cso_answer
+
+            queue_cso_answer(ticket, answer, actor=cso, now=now)
             if close:
                 services.confirm_and_close(ticket, "", actor=cso, now=now)
     db.session.commit()
@@ -242,6 +246,54 @@ def catalog():
         if version is None:
             raise ApiError(404, "not_found", "Belum ada katalog yang berlaku.")
     return jsonify(payloads.catalog_json(load_version(version.id)))
+
+
+CHATBOT_MIN_CONFIDENCE = 0.5
+
+
+@bp.route("/haipedia/answer", methods=["POST"])
+@api_token
+def haipedia_answer():
+    """The chatbot (Nindy) asks a user's question: the best public article with its
+    confidence, or no answer (the bot then creates a ticket through POST /tickets)."""
+    from flask import current_app
+
+    from hai.haipedia.models import Audience
+    from hai.haipedia.render import to_text
+    from hai.haipedia.search import search
+    from hai.surveys.jobs import public_url
+
+    body = Reader(payloads.json_object(request))
+    question = body.text("question", required=True, max_len=1000)
+    service_code = body.text("service_code", max_len=40)
+    if body.errors:
+        raise invalid(body.errors)
+    # Public articles only, whatever the token: the bot answers the public.
+    results = search(
+        db.session, question, audiences={Audience.PUBLIC}, service_code=service_code, limit=1
+    )
+    threshold = current_app.config.get("HAI_CHATBOT_MIN_CONFIDENCE", CHATBOT_MIN_CONFIDENCE)
+    best = results.hits[0] if results.hits else None
+    if best is None or best.confidence < threshold:
+        return jsonify(
+            {"answered": False, "confidence": best.confidence if best else 0.0, "article": None}
+        )
+    live = best.article.live_revision
+    text = to_text(live.body)
+    return jsonify(
+        {
+            "answered": True,
+            "confidence": best.confidence,
+            "article": {
+                "id": best.article.id,
+                "title": live.title,
+                "text": text[:4000],
+                "url": public_url("haipedia.public_detail", article_id=best.article.id),
+                "service_code": live.service_code or None,
+                "updated_at": best.article.published_at.astimezone(WIB).isoformat(),
+            },
+        }
+    )
 
 
 @bp.route("/openapi.json", methods=["GET"])

@@ -48,6 +48,14 @@ ACTION_LABELS: dict[str, str] = {
     "disaster.forwarded": "Laporan bencana diteruskan ke Ketua Tim",
     "disaster.status": "Status pemulihan bencana diperbarui",
     "disaster.checklist_changed": "Daftar periksa bencana diubah",
+    "qa.scorecard_changed": "Kartu penilaian QA diubah (versi baru)",
+    "qa.evaluation_created": "Evaluasi kinerja dibuat",
+    "qa.evaluation_submitted": "Evaluasi kinerja disampaikan kepada agen",
+    "qa.evaluation_acknowledged": "Evaluasi kinerja diterima agen",
+    "qa.follow_up_verified": "Tindak lanjut eskalasi diverifikasi QA",
+    "qa.training_recorded": "Pelatihan dicatat",
+    "qa.attendance_recorded": "Kehadiran pelatihan dicatat",
+    "qa.certificate_issued": "Sertifikat call center dicatat",
     "broadcast.submitted": "Permintaan broadcast diajukan",
     "broadcast.checked": "Broadcast diperiksa dan diteruskan",
     "broadcast.edited": "Naskah broadcast disunting",
@@ -73,6 +81,10 @@ ACTION_LABELS: dict[str, str] = {
     "survey.opened": "Survei dibuka",
     "survey.closed": "Survei ditutup",
     "survey.invited": "Undangan survei dijadwalkan",
+    "haipedia.created": "Artikel HAIPEDIA diusulkan",
+    "haipedia.published": "Artikel HAIPEDIA diterbitkan",
+    "haipedia.archived": "Artikel HAIPEDIA diarsipkan",
+    "haipedia.restored": "Revisi artikel HAIPEDIA dipulihkan",
 }
 
 TARGET_LABELS = {
@@ -85,6 +97,11 @@ TARGET_LABELS = {
     "OutboxMessage": "Email keluar",
     "Ticket": "Tiket",
     "Survey": "Survei",
+    "Article": "Artikel HAIPEDIA",
+    "Evaluation": "Evaluasi kinerja",
+    "Scorecard": "Kartu penilaian QA",
+    "Training": "Pelatihan",
+    "Certificate": "Sertifikat call center",
 }
 
 
@@ -102,6 +119,9 @@ def target_link(target_type: str, target_id: str) -> tuple[str, str | None]:
         "OrgUnit": ("org.edit", "unit_id"),
         "CatalogVersion": ("catalog.version", "version_id"),
         "Survey": ("surveys.detail", "survey_id"),
+        "Article": ("haipedia.detail", "article_id"),
+        "Evaluation": ("qa.detail", "evaluation_id"),
+        "Training": ("qa.training", "training_id"),
     }
     if target_type in endpoints:
         endpoint, arg = endpoints[target_type]

@@ -44,6 +44,14 @@ class Capability(enum.Enum):
     DISASTER_TEAM = "disaster.team"
     DISASTER_CHECKLIST = "disaster.checklist"
     SURVEY_MANAGE = "survey.manage"
+    KB_VIEW = "haipedia.view"
+    KB_PROPOSE = "haipedia.propose"
+    KB_PUBLISH = "haipedia.publish"
+    QA_EVALUATE = "qa.evaluate"
+    QA_VIEW_ALL = "qa.view_all"
+    QA_EVALUATION_VIEW = "qa.evaluation_view"
+    QA_VERIFY = "qa.verify"
+    QA_TRAINING = "qa.training"
 
 
 CAPABILITY_LABELS: dict[Capability, str] = {
@@ -74,6 +82,14 @@ CAPABILITY_LABELS: dict[Capability, str] = {
     Capability.DISASTER_TEAM: "Memperbarui status pemulihan bencana",
     Capability.DISASTER_CHECKLIST: "Mengelola daftar periksa koordinator bencana",
     Capability.SURVEY_MANAGE: "Menyusun dan mengirim Survei Perbendaharaan serta melihat hasilnya",
+    Capability.KB_VIEW: "Membaca HAIPEDIA, termasuk artikel internal petugas",
+    Capability.KB_PROPOSE: "Mengusulkan artikel HAIPEDIA dan perubahannya",
+    Capability.KB_PUBLISH: "Meninjau, menerbitkan dan mengarsipkan artikel HAIPEDIA",
+    Capability.QA_EVALUATE: "Mengevaluasi agen dan mengelola kartu penilaian QA",
+    Capability.QA_VIEW_ALL: "Melihat semua evaluasi kinerja, pelatihan dan sertifikat agen",
+    Capability.QA_EVALUATION_VIEW: "Melihat evaluasi kinerja sendiri (atau semua, bila berhak)",
+    Capability.QA_VERIFY: "Memverifikasi tindak lanjut tiket eskalasi kepada pengguna",
+    Capability.QA_TRAINING: "Mencatat pelatihan, kehadiran dan sertifikat call center",
 }
 
 ALL_ROLES = frozenset(Role)
@@ -134,6 +150,23 @@ GRANTS: list[tuple[frozenset[Role], set[Capability]]] = [
         frozenset({Role.MANAJER_LAYANAN, Role.KEPALA_SEKSI, Role.QA}),
         {Capability.SURVEY_MANAGE},
     ),
+    # HAIPEDIA (PER-8 Pasal 19): staff who answer read it and propose articles; the
+    # Manajer Layanan reviews and publishes.
+    (TICKET_READERS, {Capability.KB_VIEW}),
+    (TICKET_HANDLERS, {Capability.KB_PROPOSE}),
+    (frozenset({Role.MANAJER_LAYANAN}), {Capability.KB_PUBLISH}),
+    # Quality assurance (PER-8 Pasal 6(3)f-h, 11): QA evaluates L1, L2 and the Manajer
+    # Layanan, verifies follow-ups and runs training; the supervisors see every
+    # evaluation; the evaluated see their own (hai.qa.policy).
+    (
+        frozenset({Role.QA}),
+        {Capability.QA_EVALUATE, Capability.QA_VERIFY, Capability.QA_TRAINING},
+    ),
+    (
+        frozenset({Role.QA, Role.MANAJER_LAYANAN, Role.KOORDINATOR}),
+        {Capability.QA_VIEW_ALL, Capability.QA_EVALUATION_VIEW},
+    ),
+    (frozenset({Role.AGEN_L1, Role.AGEN_L2}), {Capability.QA_EVALUATION_VIEW}),
     (
         frozenset({Role.ADMIN}),
         {

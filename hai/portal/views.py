@@ -40,7 +40,7 @@ from hai.portal.forms import (
     ReopenForm,
     ResendForm,
 )
-from hai.tickets import policy, queries, services
+from hai.tickets import policy, services
 from hai.tickets.models import CloseReason, EventKind, Ticket, TicketStatus, TicketType
 from hai.web.forms import submit
 from hai.web.requestinfo import client_ip
@@ -211,9 +211,13 @@ def scopes():
 @bp.route("/portal/saran")
 @requires(Capability.PORTAL_USE)
 def suggestions():
-    """Subjects of requests already answered that resemble what is being typed."""
+    """Public HAIPEDIA articles for what is being typed (ticket deflection)."""
+    from hai.haipedia.models import Audience
+    from hai.haipedia.search import search
+
     q = request.args.get("subject", request.args.get("q", "")).strip()[:100]
-    return render_template("portal/_suggestions.html", results=queries.answered_subjects(q), q=q)
+    results = search(db.session, q, audiences={Audience.PUBLIC}, typing=True, limit=5)
+    return render_template("portal/_suggestions.html", results=results, q=q)
 
 
 @bp.route("/portal/baru", methods=["GET", "POST"])
@@ -229,6 +233,12 @@ def new():
     if form.validate_on_submit():
         ok, ticket = submit(form, lambda: _create(form, requester))
         if ok:
+            from hai.haipedia.services import reads_led_to
+            from hai.haipedia.views import take_reads
+
+            # Articles read first did not answer: those reads were not deflections.
+            reads_led_to(take_reads(), ticket, current_user)
+            db.session.commit()
             flash(f"Tiket {ticket.number} telah dikirim.", "success")
             return redirect(url_for("portal.detail", ticket_id=ticket.id))
     status = 422 if request.method == "POST" else 200

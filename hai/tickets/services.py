@@ -521,6 +521,24 @@ def add_note(ticket: Ticket, body: str, *, actor, now: datetime) -> TicketEvent:
     return _event(ticket, EventKind.NOTE, now=now, actor=actor, action="note", body=body.strip())
 
 
+def record_follow_up_check(
+    ticket: Ticket, body: str, *, actor, now: datetime, **data
+) -> TicketEvent:
+    """QA's verification that the unit contacted the user (PER-8 Pasal 6(3)g), as an
+    internal entry of the timeline; the ticket's state does not change."""
+    if not body.strip():
+        raise TicketError("Catatan verifikasi tidak boleh kosong.", "note")
+    return _event(
+        ticket,
+        EventKind.NOTE,
+        now=now,
+        actor=actor,
+        action="follow_up_verified",
+        body=body.strip(),
+        **data,
+    )
+
+
 # --- escalation (Pasal 15, 25–28) --------------------------------------------------------
 
 ESCALATIONS: dict[Level, set[Level]] = {

@@ -226,7 +226,24 @@ def new():
             flash(f"Tiket {ticket.number} dicatat.", "success")
             return redirect(url_for("tickets.detail", ticket_id=ticket.id))
     status = 422 if request.method == "POST" else 200
-    return render_template("tickets/new.html", form=form), status
+    return render_template(
+        "tickets/new.html", form=form, uncertified=_uncertified_call_center(form)
+    ), status
+
+
+def _uncertified_call_center(form: IntakeForm) -> bool:
+    """Warn (never block) when an agent without a valid call-center certificate records a
+    call-center contact (PER-8 Pasal 11(2)); the channel selected, or the first offered."""
+    from hai.qa.queries import has_valid_certificate
+    from hai.web.timefmt import today_wib
+
+    offered = [c.value for c in form.channel.choices]
+    channel = form.channel.data or (offered[0] if offered else "")
+    return (
+        channel == "call_center"
+        and current_user.has_role(Role.AGEN_L1)
+        and not has_valid_certificate(current_user.id, today_wib())
+    )
 
 
 def _create(form: IntakeForm, service, scope, level, office) -> Ticket:
@@ -345,6 +362,7 @@ def _action_forms(ticket: Ticket) -> dict:
     rv = {"row_version": str(ticket.row_version)}
     return dict(
         text=TextForm(formdata=None, data=rv),
+        reply=TextForm(formdata=None, data=rv),
         priority=PriorityForm(
             formdata=None,
             data={
@@ -418,16 +436,108 @@ def detail(ticket_id: int):
         if is_htmx() and request.args.get("part") == "clocks"
         else "tickets/detail.html"
     )
-    return render_template(template, **_detail_context(ticket))
+    context = _detail_context(ticket)
+    inserted = _inserted_article(ticket, context)
+    return render_template(template, inserted=inserted, **context)
 
 
-@bp.route("/tickets/<int:ticket_id>/similar")
+def _inserted_article(ticket: Ticket, context: dict):
+    """The public article chosen with "use in reply", its text put in the reply box."""
+    from hai.haipedia.models import Article
+    from hai.haipedia.render import to_text
+
+    raw = request.args.get("sisip", "")
+    if not raw.isdigit() or "reply" not in context["forms"]:
+        return None
+    article = db.session.get(Article, int(raw))
+    if article is None or not article.is_public:
+        return None
+    live = article.live_revision
+    from hai.surveys.jobs import public_url  # the configured address, never the Host header
+
+    url = public_url("haipedia.public_detail", article_id=article.id)
+    text = to_text(live.body)[:4000]
+    context["forms"]["reply"].body.data = f"{text}\n\nSelengkapnya: {url}"
+    return article
+
+
+def _article_query(ticket: Ticket) -> str:
+    scope = ticket.scope.name if ticket.scope else (ticket.service.name if ticket.service else "")
+    return f"{ticket.subject} {scope}".strip()[:200]
+
+
+@bp.route("/tickets/<int:ticket_id>/articles")
 @requires(Capability.TICKET_VIEW)
-def similar(ticket_id: int):
+def articles(ticket_id: int):
+    """HAIPEDIA articles for the ticket's subject and scope (or the words typed)."""
+    from hai.haipedia.policy import audiences_for
+    from hai.haipedia.queries import linked_articles, usefulness
+    from hai.haipedia.search import search
+
     ticket = policy.get_ticket_or_404(current_user, ticket_id)
-    q = request.args.get("q", "").strip()[:100]
-    results = queries.similar_answers(current_user, ticket, q)
-    return render_template("tickets/_similar.html", results=results, q=q)
+    q = request.args.get("q", "").strip()[:200] or _article_query(ticket)
+    results = search(db.session, q, audiences=audiences_for(current_user), limit=6)
+    return render_template(
+        "tickets/_articles.html",
+        ticket=ticket,
+        results=results,
+        q=q,
+        linked=linked_articles(ticket.id),
+        useful=usefulness([h.article.id for h in results.hits]),
+        can_handle=policy.can_handle(current_user, ticket) and ticket.status.value != "closed",
+        form=TextForm(formdata=None),
+    )
+
+
+@bp.route("/tickets/<int:ticket_id>/articles/<int:article_id>/use", methods=["POST"])
+@requires(Capability.TICKET_HANDLE)
+def use_article(ticket_id: int, article_id: int):
+    """One click: record that the article answers this ticket and put a public article's
+    text into the reply box (an internal one is recorded, never sent to the requester)."""
+    from hai.haipedia.models import Article
+    from hai.haipedia.services import link_ticket
+
+    ticket = policy.get_ticket_or_404(current_user, ticket_id, for_handling=True)
+    article = db.session.get(Article, article_id)
+    if article is None or not article.is_live:
+        abort(404)
+    form = TextForm()
+    form.body.data = "-"
+    if not form.validate_on_submit():
+        abort(400)
+    ok, _ = submit(form, lambda: link_ticket(article, ticket, actor=current_user, now=utcnow()))
+    if not ok:
+        abort(409)
+    if not article.is_public:
+        flash(
+            "Artikel internal dicatat sebagai rujukan; isinya tidak disisipkan ke balasan.", "info"
+        )
+        return redirect(url_for("tickets.detail", ticket_id=ticket.id))
+    return redirect(url_for("tickets.detail", ticket_id=ticket.id, sisip=article.id) + "#balas")
+
+
+@bp.route("/tickets/<int:ticket_id>/to-article", methods=["POST"])
+@requires(Capability.TICKET_VIEW, Capability.KB_PROPOSE)
+def to_article(ticket_id: int):
+    """An answered ticket as a draft HAIPEDIA article, in one step."""
+    from hai.haipedia.services import ticket_to_article
+
+    ticket = policy.get_ticket_or_404(current_user, ticket_id)
+    form = TextForm()
+    form.body.data = "-"
+    if not form.validate_on_submit():
+        abort(400)
+    ok, result = submit(form, lambda: ticket_to_article(ticket, actor=current_user, now=utcnow()))
+    if not ok:
+        return redirect(url_for("tickets.detail", ticket_id=ticket.id))
+    article, created = result
+    if created:
+        flash(
+            "Draf artikel dibuat dari tiket ini. Periksa dan sunting sebelum diajukan.", "success"
+        )
+        return redirect(url_for("haipedia.edit", article_id=article.id))
+    flash("Tiket ini sudah pernah dijadikan artikel.", "info")
+    return redirect(url_for("haipedia.detail", article_id=article.id))
 
 
 @bp.route("/tickets/<int:ticket_id>/attachments/<int:attachment_id>")
@@ -472,16 +582,17 @@ def act(ticket_id: int, action: str):
     forms = _action_forms(ticket)
     form_name = {
         "take": "text",
-        "reply": "text",
+        "reply": "reply",
         "note": "text",
         "request_documents": "text",
         "requester_answered": "text",
-        "answer": "text",
+        "answer": "reply",
         "close": "text",
         "reopen": "text",
     }.get(action, action)
     form = {
         "text": TextForm,
+        "reply": TextForm,
         "priority": PriorityForm,
         "escalate": EscalateForm,
         "refuse": RefuseForm,

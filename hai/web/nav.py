@@ -44,10 +44,22 @@ NAV_ITEMS: list[NavItem] = [
         "Ajukan pertanyaan atau permintaan untuk layanan yang tersedia bagi jenis pengguna Anda.",
     ),
     NavItem(
+        "Pusat Bantuan",
+        "haipedia.public_index",
+        Capability.PORTAL_USE,
+        "Artikel HAIPEDIA: jawaban atas pertanyaan yang sering diajukan.",
+    ),
+    NavItem(
         "Survei Saya",
         "surveys.portal_index",
         Capability.PORTAL_USE,
         "Survei Perbendaharaan yang ditujukan kepada Anda.",
+    ),
+    NavItem(
+        "HAIPEDIA",
+        "haipedia.index",
+        Capability.KB_VIEW,
+        "Basis pengetahuan: cari, usulkan dan tinjau artikel, catatan rilis, tanya-jawab CSO.",
     ),
     NavItem(
         "Survei",
@@ -84,6 +96,24 @@ NAV_ITEMS: list[NavItem] = [
         "disasters.index",
         Capability.DISASTER_VIEW,
         "Laporan terbuka per wilayah, kantor terdampak, analisis dan pemulihan.",
+    ),
+    NavItem(
+        "Evaluasi Kinerja",
+        "qa.index",
+        Capability.QA_EVALUATION_VIEW,
+        "Evaluasi QA: hard skill, soft skill, disiplin, panggilan per jam; tanggapi evaluasi Anda.",
+    ),
+    NavItem(
+        "Verifikasi Tindak Lanjut",
+        "qa.follow_ups",
+        Capability.QA_VERIFY,
+        "Tiket eskalasi yang sudah dijawab: pastikan unit menghubungi pengguna.",
+    ),
+    NavItem(
+        "Pelatihan & Sertifikat",
+        "qa.certificates",
+        Capability.QA_VIEW_ALL,
+        "Pelatihan agen dan sertifikat call center; agen yang belum bersertifikat.",
     ),
     NavItem(
         "Katalog Layanan",

@@ -24,6 +24,7 @@ OPERATIONS = [
     ("GET", "/tickets/{number}"),
     ("PATCH", "/tickets/{number}"),
     ("GET", "/catalog"),
+    ("POST", "/haipedia/answer"),
 ]
 
 

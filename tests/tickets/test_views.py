@@ -222,23 +222,27 @@ def test_queue_search_and_filters(staff, login_as, db_session):
     assert l1.get("/tickets?from=kemarin").status_code == 400
 
 
-def test_similar_answers_box_finds_resolved_tickets(staff, login_as, db_session):
-    from hai.tickets import services
-    from tests.tickets.conftest import at
+def test_article_box_suggests_haipedia_articles(staff, login_as, db_session):
+    """The ticket page's HAIPEDIA box (tests/haipedia covers insertion and the count)."""
+    from hai.db_types import utcnow
+    from hai.haipedia import services as kb
+    from hai.haipedia.models import Audience
 
-    l1 = login_as(staff["l1"])
-    intake(l1, db_session, subject="Reset akun SAKTI lama")
-    old = db_session.scalar(select(Ticket).where(Ticket.subject == "Reset akun SAKTI lama"))
-    services.answer(
-        old, "Gunakan menu Lupa Password di SAKTI.", actor=staff["l1"], now=at(2026, 3, 2, 10)
+    article = kb.create_article(
+        kb.ArticleData(
+            title="Reset akun SAKTI", body="Menu Lupa Password.", audience=Audience.PUBLIC
+        ),
+        actor=staff["l1"],
+        now=utcnow(),
     )
-    services.confirm_and_close(old, "", actor=staff["l1"], now=at(2026, 3, 2, 11))
+    kb.publish(article, actor=staff["manajer"], now=utcnow())
     db_session.commit()
+    l1 = login_as(staff["l1"])
     intake(l1, db_session, subject="Reset akun SAKTI baru")
     new = db_session.scalar(select(Ticket).where(Ticket.subject == "Reset akun SAKTI baru"))
-    found = html(l1.htmx_get(f"/tickets/{new.id}/similar?q=reset+sakti"))
-    assert old.number in found and "Lupa Password" in found
-    assert new.number not in found
+    found = html(l1.htmx_get(f"/tickets/{new.id}/articles?q=reset+sakti"))
+    assert f"/haipedia/articles/{article.id}" in found and "Lupa Password" in found
+    assert "<html" not in found
 
 
 def test_large_queues_show_capped_counts_and_keep_paging(staff, login_as, db_session, monkeypatch):

@@ -49,6 +49,10 @@ DISASTER_VIEW = frozenset(
         Role.KOORDINATOR,
     }
 )
+QA = frozenset({Role.QA})
+QA_VIEW_ALL = frozenset({Role.QA, Role.MANAJER_LAYANAN, Role.KOORDINATOR})
+# Everyone with evaluation pages: the evaluated (L1, L2) see only their own.
+QA_EVALUATION_VIEW = QA_VIEW_ALL | {Role.AGEN_L1, Role.AGEN_L2}
 SLA_PREVIEW = frozenset(
     {
         Role.AGEN_L1,
@@ -86,7 +90,7 @@ GET_PAGES: dict[str, frozenset[Role]] = {
     "/tickets/scopes": TICKET_INTAKE,
     "/tickets/<int:ticket_id>": SEES_SAMPLE_TICKET,
     "/tickets/<int:ticket_id>/attachments/<int:attachment_id>": SEES_SAMPLE_TICKET,
-    "/tickets/<int:ticket_id>/similar": SEES_SAMPLE_TICKET,
+    "/tickets/<int:ticket_id>/articles": SEES_SAMPLE_TICKET,
     "/notifications": ALL,
     "/admin/ola": ADMIN,
     "/admin/outbox": ADMIN,
@@ -136,6 +140,24 @@ GET_PAGES: dict[str, frozenset[Role]] = {
     "/bencana/<int:report_id>/cetak": DISASTER_VIEW,
     "/bencana/<int:report_id>/foto/<int:attachment_id>": DISASTER_VIEW,
     "/admin/bencana/daftar-periksa": ADMIN,
+    # HAIPEDIA (tests/haipedia): staff read every article, agents propose; the portal's
+    # reader of a public article (the sample is published and public).
+    "/haipedia/articles": TICKET_VIEW,
+    "/haipedia/articles/new": TICKET_HANDLE,
+    "/haipedia/articles/<int:article_id>": TICKET_VIEW,
+    "/haipedia/articles/<int:article_id>/edit": TICKET_HANDLE,
+    "/haipedia/articles/<int:article_id>/revisions/<int:number>": TICKET_VIEW,
+    "/portal/artikel/<int:article_id>": PORTAL,
+    # Quality assurance (tests/qa): the sample evaluation is of another agent, so L1
+    # and L2 get 404 on it (an agent sees only their own).
+    "/qa": QA_EVALUATION_VIEW,
+    "/qa/evaluasi/baru": QA,
+    "/qa/evaluasi/<int:evaluation_id>": QA_VIEW_ALL,
+    "/qa/kartu-penilaian": QA,
+    "/qa/verifikasi": QA,
+    "/qa/pelatihan": QA,
+    "/qa/pelatihan/<int:training_id>": QA,
+    "/qa/sertifikat": QA_VIEW_ALL,
 }
 
 POST_ROUTES: dict[str, frozenset[Role]] = {
@@ -186,6 +208,21 @@ POST_ROUTES: dict[str, frozenset[Role]] = {
     "/bencana/lapor": DISASTER_REPORT,
     "/bencana/<int:report_id>/aksi/<action>": DISASTER_VIEW,
     "/admin/bencana/daftar-periksa": ADMIN,
+    "/haipedia/articles/new": TICKET_HANDLE,
+    "/haipedia/articles/<int:article_id>/edit": TICKET_HANDLE,
+    "/haipedia/articles/<int:article_id>/act/<action>": TICKET_HANDLE,
+    "/tickets/<int:ticket_id>/articles/<int:article_id>/use": TICKET_HANDLE,
+    "/tickets/<int:ticket_id>/to-article": TICKET_HANDLE,
+    "/portal/artikel/<int:article_id>/dibaca": PORTAL,
+    "/portal/artikel/<int:article_id>/terjawab": PORTAL,
+    "/qa/evaluasi/baru": QA,
+    "/qa/evaluasi/<int:evaluation_id>/nilai": QA,
+    "/qa/evaluasi/<int:evaluation_id>/tanggapan": QA_EVALUATION_VIEW,
+    "/qa/kartu-penilaian": QA,
+    "/qa/verifikasi/<int:ticket_id>": QA,
+    "/qa/pelatihan": QA,
+    "/qa/pelatihan/<int:training_id>": QA,
+    "/qa/sertifikat/terbitkan": QA,
 }
 PUBLIC = {
     "/",
@@ -197,6 +234,11 @@ PUBLIC = {
     "/daftar/aktivasi/<token>",
     # A survey invitation's link (tests/surveys: unknown token 404).
     "/survei/<token>",
+    # HAIPEDIA's public help centre and its "was this helpful" vote (tests/haipedia:
+    # internal and unpublished articles 404 there, the vote needs CSRF).
+    "/haipedia",
+    "/haipedia/<int:article_id>",
+    "/haipedia/<int:article_id>/vote",
 }
 # Token-authenticated, never by the session: tests/api checks them (401 without a token).
 API = {
@@ -204,6 +246,7 @@ API = {
     "/api/v1/tickets/<number>",
     "/api/v1/catalog",
     "/api/v1/openapi.json",
+    "/api/v1/haipedia/answer",
 }
 
 
@@ -286,7 +329,53 @@ def objects(app, db_session, make_user):
         **_sample_survey(app, admin, portal_user),
         **_sample_broadcast(db_session, portal_user),
         **_sample_disaster(db_session, admin, unit, app.config["UPLOAD_FOLDER"]),
+        **_sample_article(db_session),
+        **_sample_qa(db_session),
     }
+
+
+def _sample_qa(db_session) -> dict:
+    """A submitted evaluation of an L1 agent (not the matrix's user), and a training."""
+    from datetime import date
+
+    from hai.db_types import utcnow
+    from hai.qa import services
+    from hai.qa.metrics import Period
+    from tests.factories import make_user
+
+    qa, agent = make_user(Role.QA), make_user(Role.AGEN_L1)
+    evaluation = services.create_evaluation(
+        agent, Period(date(2026, 1, 1), date(2026, 1, 31)), actor=qa, now=utcnow()
+    )
+    card = evaluation.scorecard
+    values = {(c.id, None): ("4", "") for c in card.criteria}
+    services.save_scores(evaluation, values, "", actor=qa, now=utcnow())
+    services.submit_evaluation(evaluation, actor=qa, now=utcnow())
+    training = services.record_training(
+        services.TrainingData("Uji akses pelatihan", "information", date(2026, 1, 5)),
+        actor=qa,
+        now=utcnow(),
+    )
+    db_session.commit()
+    return {"evaluation_id": evaluation.id, "training_id": training.id}
+
+
+def _sample_article(db_session) -> dict:
+    """A published public HAIPEDIA article with one revision."""
+    from hai.db_types import utcnow
+    from hai.haipedia import services
+    from hai.haipedia.models import Audience
+    from tests.factories import make_user
+
+    manajer = make_user(Role.MANAJER_LAYANAN)
+    article = services.create_article(
+        services.ArticleData(title="Uji akses artikel", body="Isi uji.", audience=Audience.PUBLIC),
+        actor=manajer,
+        now=utcnow(),
+    )
+    services.publish(article, actor=manajer, now=utcnow())
+    db_session.commit()
+    return {"article_id": article.id, "number": 1}
 
 
 def _sample_disaster(db_session, actor, unit, upload_folder: str) -> dict:
@@ -478,6 +567,10 @@ def _url(rule: str, objects: dict, *, read_only: bool) -> str:
         "group_id",
         "contact_id",
         "report_id",
+        "article_id",
+        "number",
+        "evaluation_id",
+        "training_id",
     ):
         key = name
         # Plain viewing pages use the active version (visible to all roles).
@@ -518,6 +611,8 @@ def test_get_pages_by_role(role, objects, make_user, login_as, db_session):
             assert status == 200, f"{role.value} should open {url}, got {status}"
         elif rule.startswith("/tickets/<int:ticket_id>") and role in TICKET_VIEW:
             assert status == 404, f"{role.value} should not see the ticket, got {status}"
+        elif rule.startswith("/qa/evaluasi/<int:") and role in QA_EVALUATION_VIEW:
+            assert status == 404, f"{role.value} should not see the evaluation, got {status}"
         else:
             assert status == 403, f"{role.value} should be refused {url}, got {status}"
 

@@ -1,0 +1,413 @@
+"""Quality assurance pages: evaluations (QA scores, the agent acknowledges), the
+scorecard's versions, follow-up verification, trainings and certificates."""
+
+from __future__ import annotations
+
+import re
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import select
+
+from hai.auth.models import User
+from hai.auth.permissions import Capability, requires
+from hai.auth.roles import STAFF_ROLES, Role
+from hai.db_types import utcnow
+from hai.extensions import db
+from hai.qa import metrics, queries, services
+from hai.qa.forms import (
+    AcknowledgeForm,
+    AttendanceForm,
+    CertificateForm,
+    EvaluationForm,
+    FollowUpForm,
+    ScorecardForm,
+    ScoresForm,
+    TrainingForm,
+)
+from hai.qa.models import CriterionMode, EvaluationStatus, Scorecard, Training
+from hai.qa.policy import get_evaluation_or_404
+from hai.web.forms import attach_error, submit
+from hai.web.timefmt import today_wib
+
+bp = Blueprint("qa", __name__)
+
+
+# --- evaluations -----------------------------------------------------------------------
+
+
+@bp.route("/qa")
+@requires(Capability.QA_EVALUATION_VIEW)
+def index():
+    see_all = current_user.can(Capability.QA_VIEW_ALL)
+    raw = request.args.get("agent", "")
+    rows = queries.evaluations_for(
+        current_user, see_all=see_all, agent_id=int(raw) if see_all and raw.isdigit() else None
+    )
+    return render_template(
+        "qa/index.html",
+        rows=rows,
+        see_all=see_all,
+        agents=services.evaluable_agents() if see_all else [],
+        agent=raw,
+        can_evaluate=current_user.can(Capability.QA_EVALUATE),
+    )
+
+
+def _agent_choices() -> list[tuple[int, str]]:
+    return [
+        (u.id, f"{u.name} — {services.evaluated_role(u).label}")
+        for u in services.evaluable_agents()
+        if u.id != current_user.id
+    ]
+
+
+def _numbers(text: str) -> list[str]:
+    return [n for n in re.split(r"[\s,;]+", text or "") if n]
+
+
+@bp.route("/qa/evaluasi/baru", methods=["GET", "POST"])
+@requires(Capability.QA_EVALUATE)
+def new():
+    form = EvaluationForm(agents=_agent_choices())
+    if request.method == "GET":
+        today = today_wib()
+        last = metrics.Period.month(today.year, today.month)
+        previous = metrics.Period.month(
+            last.start.year - (last.start.month == 1), (last.start.month - 2) % 12 + 1
+        )
+        form.period_start.data, form.period_end.data = previous.start, previous.end
+    elif form.validate_on_submit():
+        agent = db.session.get(User, int(form.agent_id.data)) if form.agent_id.data else None
+        if form.period_end.data < form.period_start.data:
+            attach_error(form, "Akhir periode sebelum awalnya.", "period_end")
+        elif agent is None:
+            attach_error(form, "Pilih agen.", "agent_id")
+        else:
+            chosen = form.sample_method.data == "chosen"
+            ok, evaluation = submit(
+                form,
+                lambda: services.create_evaluation(
+                    agent,
+                    metrics.Period(form.period_start.data, form.period_end.data),
+                    sample_size=None if chosen else form.sample_size.data,
+                    seed=None if chosen else form.seed.data,
+                    chosen=_numbers(form.tickets.data) if chosen else None,
+                    actor=current_user,
+                    now=utcnow(),
+                ),
+            )
+            if ok:
+                if chosen and not evaluation.samples:
+                    flash("Tidak ada tiket yang dipilih.", "info")
+                flash("Evaluasi dibuat; beri nilai setiap tiket sampel.", "success")
+                return redirect(url_for("qa.detail", evaluation_id=evaluation.id))
+    status = 422 if request.method == "POST" else 200
+    return render_template("qa/new.html", form=form), status
+
+
+def _detail(evaluation, *, scores_form=None, ack_form=None, values=None, status=200):
+    now = utcnow()
+    data = services.metrics_of(evaluation, now=now)
+    results = services.breakdown(evaluation, data)
+    rv = {"row_version": str(evaluation.row_version)}
+    is_agent = evaluation.agent_id == current_user.id
+    return (
+        render_template(
+            "qa/detail.html",
+            e=evaluation,
+            period=services.period_of(evaluation),
+            role_label=Role(evaluation.agent_role).label,
+            m=data,
+            results=results,
+            score=evaluation.score
+            if evaluation.status is not EvaluationStatus.DRAFT
+            else services.weighted_score(results),
+            metric_names=metrics.METRICS,
+            modes=CriterionMode,
+            can_score=current_user.can(Capability.QA_EVALUATE)
+            and evaluation.status is EvaluationStatus.DRAFT,
+            can_acknowledge=is_agent and evaluation.status is EvaluationStatus.SUBMITTED,
+            scores_form=scores_form
+            or ScoresForm(formdata=None, data={**rv, "summary": evaluation.summary}),
+            ack_form=ack_form or AcknowledgeForm(formdata=None, data=rv),
+            values=values,
+            missing=services.missing_scores(evaluation),
+        ),
+        status,
+    )
+
+
+@bp.route("/qa/evaluasi/<int:evaluation_id>")
+@requires(Capability.QA_EVALUATION_VIEW)
+def detail(evaluation_id: int):
+    return _detail(get_evaluation_or_404(current_user, evaluation_id))
+
+
+def _score_values(evaluation) -> dict:
+    values = {}
+    tickets = [s.ticket_id for s in evaluation.samples] or [None]
+    for c in evaluation.scorecard.criteria:
+        for t in tickets if c.mode is CriterionMode.TICKET else [None]:
+            key = f"{c.id}-{t or 'p'}"
+            values[(c.id, t)] = (
+                request.form.get(f"score-{key}", ""),
+                request.form.get(f"comment-{key}", "")[:2000],
+            )
+    return values
+
+
+def _stale(form, evaluation) -> bool:
+    if str(evaluation.row_version) == (form.row_version.data or ""):
+        return False
+    form.form_errors.append(
+        "Evaluasi ini telah diubah oleh pengguna lain. Muat ulang halaman lalu coba lagi."
+    )
+    return True
+
+
+@bp.route("/qa/evaluasi/<int:evaluation_id>/nilai", methods=["POST"])
+@requires(Capability.QA_EVALUATE)
+def score(evaluation_id: int):
+    evaluation = get_evaluation_or_404(current_user, evaluation_id)
+    form = ScoresForm()
+    values = _score_values(evaluation)
+    if not form.validate_on_submit():
+        return _detail(evaluation, scores_form=form, values=values, status=422)
+    if _stale(form, evaluation):
+        return _detail(evaluation, scores_form=form, values=values, status=409)
+    finish = request.form.get("action") == "submit"
+    now, me = utcnow(), current_user
+
+    def run():
+        services.save_scores(evaluation, values, form.summary.data or "", actor=me, now=now)
+        if finish:
+            services.submit_evaluation(evaluation, actor=me, now=now)
+
+    ok, _ = submit(form, run)
+    if not ok:
+        return _detail(evaluation, scores_form=form, values=values, status=422)
+    flash("Evaluasi disampaikan kepada agen." if finish else "Nilai disimpan.", "success")
+    return redirect(url_for("qa.detail", evaluation_id=evaluation.id))
+
+
+@bp.route("/qa/evaluasi/<int:evaluation_id>/tanggapan", methods=["POST"])
+@requires(Capability.QA_EVALUATION_VIEW)
+def acknowledge(evaluation_id: int):
+    evaluation = get_evaluation_or_404(current_user, evaluation_id)
+    if evaluation.agent_id != current_user.id:
+        abort(403)
+    form = AcknowledgeForm()
+    if not form.validate_on_submit():
+        return _detail(evaluation, ack_form=form, status=422)
+    if _stale(form, evaluation):
+        return _detail(evaluation, ack_form=form, status=409)
+    ok, _ = submit(
+        form,
+        lambda: services.acknowledge(
+            evaluation, form.response.data or "", actor=current_user, now=utcnow()
+        ),
+    )
+    if not ok:
+        return _detail(evaluation, ack_form=form, status=422)
+    flash("Evaluasi diterima. Terima kasih atas tanggapan Anda.", "success")
+    return redirect(url_for("qa.detail", evaluation_id=evaluation.id))
+
+
+@bp.route("/qa/kartu-penilaian", methods=["GET", "POST"])
+@requires(Capability.QA_EVALUATE)
+def scorecard():
+    current = services.current_scorecard()
+    form = ScorecardForm()
+    if request.method == "GET":
+        form.criteria.data = services.criteria_text(current)
+    elif form.validate_on_submit():
+
+        def run():
+            return services.new_scorecard_version(
+                services.parse_criteria(form.criteria.data),
+                form.note.data or "",
+                actor=current_user,
+                now=utcnow(),
+            )
+
+        ok, card = submit(form, run)
+        if ok:
+            flash(f"Kartu penilaian versi {card.version} berlaku untuk evaluasi baru.", "success")
+            return redirect(url_for("qa.scorecard"))
+    versions = list(db.session.scalars(select(Scorecard).order_by(Scorecard.version.desc())))
+    status = 422 if request.method == "POST" else 200
+    return render_template(
+        "qa/scorecard.html",
+        form=form,
+        current=current,
+        versions=versions,
+        metric_names=metrics.METRICS,
+    ), status
+
+
+# --- follow-up verification (Pasal 6(3)g) -------------------------------------------------
+
+
+def _follow_ups(forms=None, status=200):
+    show = request.args.get("tampil", "belum")
+    rows = queries.follow_up_candidates(current_user, pending_only=show == "belum")
+    checks = queries.checks_for([t.id for t in rows])
+    all_forms = {
+        t.id: FollowUpForm(formdata=None, prefix=f"t{t.id}") for t in rows if t.id not in checks
+    }
+    all_forms.update(forms or {})
+    return (
+        render_template("qa/follow_ups.html", rows=rows, checks=checks, show=show, forms=all_forms),
+        status,
+    )
+
+
+@bp.route("/qa/verifikasi")
+@requires(Capability.QA_VERIFY)
+def follow_ups():
+    return _follow_ups()
+
+
+@bp.route("/qa/verifikasi/<int:ticket_id>", methods=["POST"])
+@requires(Capability.QA_VERIFY)
+def verify(ticket_id: int):
+    from hai.tickets.policy import get_ticket_or_404
+
+    ticket = get_ticket_or_404(current_user, ticket_id)
+    form = FollowUpForm(prefix=f"t{ticket.id}")
+    if form.validate_on_submit():
+        ok, _ = submit(
+            form,
+            lambda: services.verify_follow_up(
+                ticket,
+                form.contacted.data == "yes",
+                form.method.data or "",
+                form.note.data or "",
+                actor=current_user,
+                now=utcnow(),
+            ),
+        )
+        if ok:
+            flash(f"Verifikasi tindak lanjut {ticket.number} dicatat.", "success")
+            return redirect(url_for("qa.follow_ups"))
+    return _follow_ups({ticket.id: form}, 422)
+
+
+# --- training and certificates (Pasal 6(3)h, 11) -----------------------------------------
+
+
+@bp.route("/qa/pelatihan", methods=["GET", "POST"])
+@requires(Capability.QA_TRAINING)
+def trainings():
+    form = TrainingForm()
+    if form.validate_on_submit():
+        ok, training = submit(
+            form,
+            lambda: services.record_training(
+                services.TrainingData(
+                    title=form.title.data or "",
+                    topic=form.topic.data or "",
+                    held_on=form.held_on.data,
+                    hours=form.hours.data or 0,
+                    organiser=form.organiser.data or "",
+                    note=form.note.data or "",
+                ),
+                actor=current_user,
+                now=utcnow(),
+            ),
+        )
+        if ok:
+            flash("Pelatihan dicatat; tandai pesertanya.", "success")
+            return redirect(url_for("qa.training", training_id=training.id))
+    rows = list(db.session.scalars(select(Training).order_by(Training.held_on.desc()).limit(300)))
+    status = 422 if request.method == "POST" else 200
+    return render_template("qa/trainings.html", form=form, rows=rows), status
+
+
+def _staff() -> list[tuple[int, str]]:
+    from hai.auth.models import UserRole
+
+    return [
+        (u.id, u.name)
+        for u in db.session.scalars(
+            select(User)
+            .where(
+                User.is_active.is_(True),
+                User.id.in_(select(UserRole.user_id).where(UserRole.role.in_(STAFF_ROLES))),
+            )
+            .order_by(User.name)
+        )
+    ]
+
+
+@bp.route("/qa/pelatihan/<int:training_id>", methods=["GET", "POST"])
+@requires(Capability.QA_TRAINING)
+def training(training_id: int):
+    row = db.session.get(Training, training_id)
+    if row is None:
+        abort(404)
+    form = AttendanceForm(staff=_staff())
+    if request.method == "GET":
+        form.attendees.data = [str(a.user_id) for a in row.attendance]
+    elif form.validate_on_submit():
+        ids = [int(v) for v in form.attendees.data or [] if str(v).isdigit()]
+        ok, count = submit(
+            form, lambda: services.set_attendance(row, ids, actor=current_user, now=utcnow())
+        )
+        if ok:
+            flash(f"Kehadiran dicatat: {count} peserta.", "success")
+            return redirect(url_for("qa.training", training_id=row.id))
+    status = 422 if request.method == "POST" else 200
+    return render_template("qa/training.html", t=row, form=form), status
+
+
+def _certificates(form=None, status=200):
+    today = today_wib()
+    rows = queries.certificate_status(today)
+    if form is None:
+        form = CertificateForm(formdata=None, agents=[(s.user.id, s.user.name) for s in rows])
+        form.issued_on.data = today
+        form.expires_on.data = today.replace(year=today.year + 2)
+    return (
+        render_template(
+            "qa/certificates.html",
+            rows=rows,
+            missing=[s for s in rows if not s.valid],
+            form=form,
+            today=today,
+            can_issue=current_user.can(Capability.QA_TRAINING),
+        ),
+        status,
+    )
+
+
+@bp.route("/qa/sertifikat")
+@requires(Capability.QA_VIEW_ALL)
+def certificates():
+    return _certificates()
+
+
+@bp.route("/qa/sertifikat/terbitkan", methods=["POST"])
+@requires(Capability.QA_TRAINING)
+def issue():
+    agents = [(u.id, u.name) for u in queries.call_center_agents()]
+    form = CertificateForm(agents=agents)
+    if form.validate_on_submit():
+        user = db.session.get(User, int(form.user_id.data))
+        ok, _ = submit(
+            form,
+            lambda: services.issue_certificate(
+                user,
+                number=form.number.data or "",
+                issuer=form.issuer.data or "",
+                issued_on=form.issued_on.data,
+                expires_on=form.expires_on.data,
+                actor=current_user,
+                now=utcnow(),
+            ),
+        )
+        if ok:
+            flash(f"Sertifikat call center {user.name} dicatat.", "success")
+            return redirect(url_for("qa.certificates"))
+    return _certificates(form, 422)
