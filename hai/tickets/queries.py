@@ -9,6 +9,7 @@ from datetime import date, datetime, time, timedelta
 from sqlalchemy import exists, func, or_, select
 from sqlalchemy.orm import joinedload
 
+from hai.auth.models import User
 from hai.auth.roles import Role
 from hai.catalog.models import CatalogService
 from hai.extensions import db
@@ -162,7 +163,8 @@ def run_queue(user, f: Filters, now: datetime) -> tuple[list[Ticket], Count]:
     total = count_upto(query, offset + RESULT_COUNT_CAP)
     rows = list(
         db.session.scalars(
-            query.options(joinedload(Ticket.assignee))
+            # The assignee's name only: their roles load if something asks (not selectin).
+            query.options(joinedload(Ticket.assignee).lazyload(User.role_rows))
             .order_by(*SORTS.get(f.sort, SORTS["due"]))
             .limit(PAGE_SIZE)
             .offset(offset)
