@@ -4,6 +4,7 @@ scorecard's versions, follow-up verification, trainings and certificates."""
 from __future__ import annotations
 
 import re
+from datetime import date
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
@@ -411,3 +412,134 @@ def issue():
             flash(f"Sertifikat call center {user.name} dicatat.", "success")
             return redirect(url_for("qa.certificates"))
     return _certificates(form, 422)
+
+
+# --- dashboard -------------------------------------------------------------------------------
+
+MAX_DAYS = 366
+
+
+def _dashboard_period(today) -> tuple[metrics.Period, str, str]:
+    """The period asked for (a month, or from/to dates in WIB), the current month when
+    none; and an error to show when what was asked for cannot be used."""
+    args = request.args
+    this_month = metrics.Period.month(today.year, today.month)
+    try:
+        if args.get("dari") or args.get("sampai"):
+            start = date.fromisoformat(args.get("dari") or args.get("sampai", ""))
+            end = date.fromisoformat(args.get("sampai") or args.get("dari", ""))
+            if end < start:
+                return this_month, "", "Tanggal akhir sebelum tanggal awal."
+            if (end - start).days >= MAX_DAYS:
+                return this_month, "", "Periode paling panjang satu tahun."
+            return metrics.Period(start, end), "", ""
+        if args.get("bulan"):
+            year, month = (int(p) for p in args["bulan"].split("-"))
+            return metrics.Period.month(year, month), args["bulan"], ""
+    except ValueError:
+        return this_month, "", "Periode tidak dikenali."
+    return this_month, f"{today:%Y-%m}", ""
+
+
+def _units() -> list:
+    from hai.org.models import OrgUnit
+
+    return list(
+        db.session.scalars(
+            select(OrgUnit).where(OrgUnit.is_active.is_(True)).order_by(OrgUnit.code)
+        )
+    )
+
+
+@bp.route("/qa/dasbor")
+@requires(Capability.QA_VIEW_ALL)
+def dashboard():
+    from hai.qa import dashboard as d
+    from hai.web.charts import bar_chart, column_chart
+
+    now = utcnow()
+    period, month, error = _dashboard_period(today_wib(now))
+    raw_unit = request.args.get("unit", "")
+    unit_id = int(raw_unit) if raw_unit.isdigit() else None
+    grain = request.args.get("per", "")
+    if grain not in d.GRAINS:
+        grain = "day" if (period.end - period.start).days < 62 else "week"
+    as_of = d.as_of_for(period, now)
+
+    by_channel = d.volume(period, by="channel", grain=grain, unit_id=unit_id)
+    by_service = d.volume(period, by="service", grain=grain, unit_id=unit_id)
+    sla = {by: d.sla_compliance(period, by=by, as_of=as_of, unit_id=unit_id) for by in d.DIMENSIONS}
+    backlog = d.backlog_age(now, unit_id=unit_id)
+    breaches = d.breaches(period, unit_id=unit_id)
+    ratings = d.ratings(period, unit_id=unit_id)
+
+    def pct_text(value):
+        return "—" if value is None else f"{value:.2f}".replace(".", ",") + "%"
+
+    def drill(**extra) -> str:
+        args = {"queue": "all", "from": period.start.isoformat(), "to": period.end.isoformat()}
+        if unit_id is not None:
+            args["office"] = unit_id
+        args.update({k: v for k, v in extra.items() if v not in (None, "")})
+        return url_for("tickets.index", **args)
+
+    codes = d.service_codes([k.key for k in by_service.keys] + [c.key for c in sla["service"]])
+
+    def drill_key(by: str, key: str) -> str:
+        if by == "channel":
+            return drill(channel=key)
+        if by == "service":
+            return drill(service=codes.get(key, "")) if key in codes else ""
+        return drill(office=key)
+
+    charts = {
+        "channel": bar_chart(
+            [(k.label, k.count, f"{k.count:,}".replace(",", ".")) for k in by_channel.keys]
+        ),
+        "service": bar_chart(
+            [(k.label, k.count, f"{k.count:,}".replace(",", ".")) for k in by_service.keys]
+        ),
+        "over_time": column_chart(
+            [
+                (f"{b:%d-%m-%Y}", n)
+                for b, n in zip(by_channel.buckets, by_channel.totals, strict=True)
+            ]
+        ),
+        "sla": {
+            by: bar_chart(
+                [(c.label, c.fulfilment_pct or 0, pct_text(c.fulfilment_pct)) for c in rows],
+                scale=100,
+            )
+            for by, rows in sla.items()
+        },
+        "backlog": bar_chart([(c.label, c.count, str(c.count)) for c in backlog]),
+        "breaches": bar_chart([(c.label, c.count, str(c.count)) for c in breaches]),
+        "ratings": bar_chart([(c.label, c.count, str(c.count)) for c in ratings.counts]),
+    }
+    return render_template(
+        "qa/dashboard.html",
+        period=period,
+        month=month,
+        error=error,
+        dari=request.args.get("dari", ""),
+        sampai=request.args.get("sampai", ""),
+        unit_id=unit_id,
+        units=_units(),
+        grain=grain,
+        grains=d.GRAINS,
+        dimensions=d.DIMENSIONS,
+        by_channel=by_channel,
+        by_service=by_service,
+        total=d.sla_total(period, as_of=as_of, unit_id=unit_id),
+        sla=sla,
+        backlog=backlog,
+        breaches=breaches,
+        ratings=ratings,
+        league=d.league(period, as_of=as_of, unit_id=unit_id),
+        charts=charts,
+        pct=pct_text,
+        drill=drill,
+        drill_key=drill_key,
+        as_of=as_of,
+        now=now,
+    )

@@ -21,6 +21,7 @@ from hai.surveys.models import (
     SurveyStatus,
 )
 from hai.surveys.services import SCALE
+from hai.web.charts import bar_chart
 from hai.web.timefmt import format_datetime
 
 TEXTS_SHOWN = 200  # text answers listed on the page; the XLSX has all
@@ -123,36 +124,10 @@ def scale_label(q: SurveyQuestion, n: int) -> str:
 
 # --- the charts: plain numbers for a server-rendered SVG -----------------------------------
 
-BAR_HEIGHT = 22
-BAR_GAP = 8
-LABEL_WIDTH = 220
-BAR_WIDTH = 300
-
 
 def chart(s: QuestionSummary) -> dict:
     """Geometry of a horizontal bar chart: one bar per row, scaled to the largest."""
-    top = max((r.count for r in s.rows), default=0) or 1
-    bars = []
-    for i, r in enumerate(s.rows):
-        y = i * (BAR_HEIGHT + BAR_GAP)
-        bars.append(
-            {
-                "label": r.label if len(r.label) <= 34 else r.label[:33] + "…",
-                "full_label": r.label,
-                "y": y,
-                "text_y": y + BAR_HEIGHT * 0.7,
-                "width": round(BAR_WIDTH * r.count / top, 1),
-                "count": r.count,
-                "percent": r.percent_text,
-            }
-        )
-    return {
-        "bars": bars,
-        "height": max(len(bars) * (BAR_HEIGHT + BAR_GAP) - BAR_GAP, BAR_HEIGHT),
-        "width": LABEL_WIDTH + BAR_WIDTH + 90,
-        "label_width": LABEL_WIDTH,
-        "bar_height": BAR_HEIGHT,
-    }
+    return bar_chart([(r.label, r.count, r.percent_text) for r in s.rows])
 
 
 # --- the XLSX export -----------------------------------------------------------------------

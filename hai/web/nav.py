@@ -110,6 +110,12 @@ NAV_ITEMS: list[NavItem] = [
         "Tiket eskalasi yang sudah dijawab: pastikan unit menghubungi pengguna.",
     ),
     NavItem(
+        "Dasbor Kinerja",
+        "qa.dashboard",
+        Capability.QA_VIEW_ALL,
+        "Volume, ketepatan SLA, umur tiket terbuka, pelanggaran, penilaian dan peringkat agen.",
+    ),
+    NavItem(
         "Pelatihan & Sertifikat",
         "qa.certificates",
         Capability.QA_VIEW_ALL,

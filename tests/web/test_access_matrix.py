@@ -158,6 +158,7 @@ GET_PAGES: dict[str, frozenset[Role]] = {
     "/qa/pelatihan": QA,
     "/qa/pelatihan/<int:training_id>": QA,
     "/qa/sertifikat": QA_VIEW_ALL,
+    "/qa/dasbor": QA_VIEW_ALL,
 }
 
 POST_ROUTES: dict[str, frozenset[Role]] = {

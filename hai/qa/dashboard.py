@@ -1,0 +1,404 @@
+"""The dashboard's numbers: plain functions taking a ``Period`` (WIB dates) and a unit,
+aggregated in SQL (GROUP BY), so that the monthly and quarterly reports count the same.
+
+Definitions (the same as ``hai.qa.metrics`` for one agent, here for all tickets):
+- a ticket belongs to the period when it was *received* in it, in WIB;
+- ``unit_id`` keeps the tickets whose directorate (team) or office is that unit;
+- first response on time: of the tickets with a response due date that were either
+  responded to by ``as_of`` or already due at ``as_of``, the share responded by the due
+  date; fulfilment on time: the same with the answer (or closing) and the fulfilment
+  due date. ``as_of`` is the end of the period, or now when the period is not over;
+- backlog: tickets not closed at ``now``, by calendar days since they were received
+  (whatever the period: the backlog is today's);
+- breaches: SLA breaches detected in the period, by kind.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import Date, case, func, literal_column, or_, select
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.expression import FunctionElement
+
+from hai.extensions import db
+from hai.qa import metrics
+from hai.qa.metrics import Period
+
+GRAINS = {"day": "Per hari", "week": "Per minggu"}
+DIMENSIONS = {
+    "channel": "Kanal",
+    "service": "Layanan",
+    "team": "Direktorat",
+    "office": "Kantor",
+}
+# Backlog age buckets: (label, lower bound in days, upper bound in days or None).
+AGE_BUCKETS: list[tuple[str, int, int | None]] = [
+    ("< 1 hari", 0, 1),
+    ("1–3 hari", 1, 3),
+    ("3–7 hari", 3, 7),
+    ("7–14 hari", 7, 14),
+    ("14–30 hari", 14, 30),
+    ("> 30 hari", 30, None),
+]
+BREACH_LABELS = {
+    "response_at_risk": "Tanggapan hampir jatuh tempo",
+    "response": "Tanggapan melewati SLA",
+    "fulfilment_at_risk": "Pemenuhan hampir jatuh tempo",
+    "fulfilment": "Pemenuhan melewati SLA",
+    "ola": "Jawaban Layer 2 melewati OLA",
+}
+
+
+# --- WIB calendar day and week of an instant, in SQL ----------------------------------------
+# Instants are stored as naive UTC on every database; WIB is UTC+7 all year (no DST).
+
+
+class wib_day(FunctionElement):  # noqa: N801 (a SQL function)
+    type = Date()
+    inherit_cache = True
+
+
+class wib_week(FunctionElement):  # noqa: N801 (a SQL function)
+    """The Monday (WIB) of the week of an instant."""
+
+    type = Date()
+    inherit_cache = True
+
+
+@compiles(wib_day)
+def _wib_day_default(element, compiler, **kw):
+    arg = compiler.process(element.clauses, **kw)
+    return f"CAST(({arg} + INTERVAL '7 hours') AS DATE)"
+
+
+@compiles(wib_day, "sqlite")
+def _wib_day_sqlite(element, compiler, **kw):
+    arg = compiler.process(element.clauses, **kw)
+    return f"date({arg}, '+7 hours')"
+
+
+@compiles(wib_week)
+def _wib_week_default(element, compiler, **kw):
+    arg = compiler.process(element.clauses, **kw)
+    return f"CAST(date_trunc('week', {arg} + INTERVAL '7 hours') AS DATE)"
+
+
+@compiles(wib_week, "sqlite")
+def _wib_week_sqlite(element, compiler, **kw):
+    arg = compiler.process(element.clauses, **kw)
+    return f"date({arg}, '+7 hours', 'weekday 0', '-6 days')"
+
+
+def _as_date(value) -> date:
+    return value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
+
+
+# --- scope ---------------------------------------------------------------------------------
+
+
+def _scope(period: Period, unit_id: int | None) -> list:
+    from hai.tickets.models import Ticket
+
+    rv = [metrics.period_clause(period)]
+    if unit_id is not None:
+        rv.append(or_(Ticket.team_unit_id == unit_id, Ticket.office_unit_id == unit_id))
+    return rv
+
+
+def as_of_for(period: Period, now: datetime) -> datetime:
+    return min(now, period.ends_at)
+
+
+def _pct(part: int, whole: int) -> float | None:
+    return round(100 * part / whole, 2) if whole else None
+
+
+# --- volume --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Count:
+    key: str  # channel code, service code, unit id as text, rating, ...
+    label: str
+    count: int
+
+
+def buckets(period: Period, grain: str) -> list[date]:
+    """Every day (or Monday of every week) of the period, so empty ones show as 0."""
+    first = period.start if grain == "day" else period.start - timedelta(period.start.weekday())
+    step = timedelta(days=1 if grain == "day" else 7)
+    rv, d = [], first
+    while d <= period.end:
+        rv.append(d)
+        d += step
+    return rv
+
+
+@dataclass
+class Volume:
+    grain: str
+    buckets: list[date]
+    keys: list[Count]  # the channels (or services), largest first, with their totals
+    cells: dict[tuple[date, str], int]  # (bucket, key) -> tickets
+
+    @property
+    def totals(self) -> list[int]:
+        return [sum(self.cells.get((b, k.key), 0) for k in self.keys) for b in self.buckets]
+
+    @property
+    def total(self) -> int:
+        return sum(k.count for k in self.keys)
+
+
+def _labels(dimension: str, keys: set) -> dict:
+    from hai.catalog.models import CatalogService, Channel
+    from hai.org.models import OrgUnit
+
+    keys = {k for k in keys if k is not None}
+    if not keys:
+        return {}
+    if dimension == "channel":
+        rows = db.session.execute(select(Channel.code, Channel.name).where(Channel.code.in_(keys)))
+    elif dimension == "service":
+        rows = db.session.execute(
+            select(CatalogService.id, CatalogService.code + " " + CatalogService.name).where(
+                CatalogService.id.in_(keys)
+            )
+        )
+    else:
+        rows = db.session.execute(select(OrgUnit.id, OrgUnit.name).where(OrgUnit.id.in_(keys)))
+    return {k: name for k, name in rows}
+
+
+def _column(dimension: str):
+    from hai.tickets.models import Ticket
+
+    return {
+        "channel": Ticket.channel_code,
+        "service": Ticket.service_id,
+        "team": Ticket.team_unit_id,
+        "office": Ticket.office_unit_id,
+    }[dimension]
+
+
+def _key_text(dimension: str, value) -> str:
+    """The drill-down value of a key: the channel code, the service code, the unit id."""
+    return "" if value is None else str(value)
+
+
+def volume(
+    period: Period, *, by: str = "channel", grain: str = "day", unit_id: int | None = None
+) -> Volume:
+    """Tickets received per day (or week) and channel (or service)."""
+    from hai.tickets.models import Ticket
+
+    bucket = (wib_day if grain == "day" else wib_week)(Ticket.received_at).label("bucket")
+    column = _column(by)
+    rows = db.session.execute(
+        select(bucket, column.label("key"), func.count().label("n"))
+        .where(*_scope(period, unit_id))
+        .group_by(literal_column("bucket"), column)
+    ).all()
+    labels = _labels(by, {r.key for r in rows})
+    cells: dict[tuple[date, str], int] = {}
+    totals: dict[str, int] = {}
+    names: dict[str, str] = {}
+    for r in rows:
+        key = _key_text(by, r.key)
+        cells[(_as_date(r.bucket), key)] = cells.get((_as_date(r.bucket), key), 0) + r.n
+        totals[key] = totals.get(key, 0) + r.n
+        names[key] = labels.get(r.key, "(tanpa layanan)" if r.key is None else str(r.key))
+    keys = sorted(
+        (Count(k, names[k], n) for k, n in totals.items()), key=lambda c: (-c.count, c.label)
+    )
+    return Volume(grain, buckets(period, grain), keys, cells)
+
+
+def service_codes(service_ids: list[str]) -> dict[str, str]:
+    """Service id (as text) -> catalog code, for the ticket queue's ``service`` filter."""
+    from hai.catalog.models import CatalogService
+
+    ids = [int(s) for s in service_ids if s.isdigit()]
+    if not ids:
+        return {}
+    return {
+        str(i): code
+        for i, code in db.session.execute(
+            select(CatalogService.id, CatalogService.code).where(CatalogService.id.in_(ids))
+        )
+    }
+
+
+# --- SLA compliance --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Compliance:
+    key: str
+    label: str
+    tickets: int
+    response_measured: int
+    response_on_time: int
+    fulfilment_measured: int
+    fulfilment_on_time: int
+
+    @property
+    def response_pct(self) -> float | None:
+        return _pct(self.response_on_time, self.response_measured)
+
+    @property
+    def fulfilment_pct(self) -> float | None:
+        return _pct(self.fulfilment_on_time, self.fulfilment_measured)
+
+
+def _compliance_columns(as_of: datetime) -> list:
+    from hai.tickets.models import Ticket
+
+    def measured_and_on_time(due, done):
+        has_done = done.is_not(None) & (done <= as_of)
+        measured = due.is_not(None) & (has_done | (due < as_of))
+        on_time = due.is_not(None) & has_done & (done <= due)
+        return (
+            func.coalesce(func.sum(case((measured, 1), else_=0)), 0),
+            func.coalesce(func.sum(case((on_time, 1), else_=0)), 0),
+        )
+
+    r_m, r_ok = measured_and_on_time(Ticket.response_due_at, Ticket.first_response_at)
+    f_m, f_ok = measured_and_on_time(
+        Ticket.fulfilment_due_at, func.coalesce(Ticket.answered_at, Ticket.closed_at)
+    )
+    return [
+        func.count().label("n"),
+        r_m.label("r_m"),
+        r_ok.label("r_ok"),
+        f_m.label("f_m"),
+        f_ok.label("f_ok"),
+    ]
+
+
+def sla_compliance(
+    period: Period, *, by: str, as_of: datetime, unit_id: int | None = None
+) -> list[Compliance]:
+    """First response and fulfilment on time, per channel, service, directorate or office
+    (tickets without one, e.g. no directorate, are left out of that breakdown)."""
+    column = _column(by)
+    rows = db.session.execute(
+        select(column.label("key"), *_compliance_columns(as_of))
+        .where(*_scope(period, unit_id), column.is_not(None))
+        .group_by(column)
+    ).all()
+    labels = _labels(by, {r.key for r in rows})
+    result = [
+        Compliance(
+            _key_text(by, r.key),
+            labels.get(r.key, str(r.key)),
+            r.n,
+            int(r.r_m),
+            int(r.r_ok),
+            int(r.f_m),
+            int(r.f_ok),
+        )
+        for r in rows
+    ]
+    return sorted(result, key=lambda c: (-c.tickets, c.label))
+
+
+def sla_total(period: Period, *, as_of: datetime, unit_id: int | None = None) -> Compliance:
+    """The same over all the tickets of the period."""
+    r = db.session.execute(
+        select(*_compliance_columns(as_of)).where(*_scope(period, unit_id))
+    ).one()
+    return Compliance("", "Semua", r.n, int(r.r_m), int(r.r_ok), int(r.f_m), int(r.f_ok))
+
+
+# --- backlog, breaches, ratings -----------------------------------------------------------
+
+
+def backlog_age(now: datetime, *, unit_id: int | None = None) -> list[Count]:
+    """Open (not closed) tickets by age in calendar days since received, at ``now``."""
+    from hai.tickets.models import Ticket, TicketStatus
+
+    whens = []
+    for n, (_, _low, high) in enumerate(AGE_BUCKETS):
+        if high is not None:
+            whens.append((Ticket.received_at > now - timedelta(days=high), n))
+    bucket = case(*whens, else_=len(AGE_BUCKETS) - 1).label("bucket")
+    where = [Ticket.status != TicketStatus.CLOSED]
+    if unit_id is not None:
+        where.append(or_(Ticket.team_unit_id == unit_id, Ticket.office_unit_id == unit_id))
+    counts = dict(
+        db.session.execute(
+            select(bucket, func.count()).where(*where).group_by(literal_column("bucket"))
+        ).all()
+    )
+    return [Count(str(n), label, counts.get(n, 0)) for n, (label, _, _) in enumerate(AGE_BUCKETS)]
+
+
+def breaches(period: Period, *, unit_id: int | None = None) -> list[Count]:
+    """SLA breaches detected in the period, by kind (every kind, zeros included)."""
+    from hai.tickets.models import BreachKind, SlaBreach, Ticket
+
+    query = (
+        select(SlaBreach.kind, func.count())
+        .where(SlaBreach.detected_at >= period.starts_at, SlaBreach.detected_at < period.ends_at)
+        .group_by(SlaBreach.kind)
+    )
+    if unit_id is not None:
+        query = query.join(Ticket, Ticket.id == SlaBreach.ticket_id).where(
+            or_(Ticket.team_unit_id == unit_id, Ticket.office_unit_id == unit_id)
+        )
+    counts = dict(db.session.execute(query).all())
+    return [Count(k.value, BREACH_LABELS[k.value], counts.get(k, 0)) for k in BreachKind]
+
+
+@dataclass(frozen=True)
+class Ratings:
+    counts: list[Count]  # 5 down to 1
+
+    @property
+    def total(self) -> int:
+        return sum(c.count for c in self.counts)
+
+    @property
+    def average(self) -> float | None:
+        total = self.total
+        return round(sum(int(c.key) * c.count for c in self.counts) / total, 2) if total else None
+
+
+def ratings(period: Period, *, unit_id: int | None = None) -> Ratings:
+    """Requesters' ratings (1-5) of the tickets received in the period."""
+    from hai.tickets.models import Ticket
+
+    counts = dict(
+        db.session.execute(
+            select(Ticket.rating, func.count())
+            .where(*_scope(period, unit_id), Ticket.rating.is_not(None))
+            .group_by(Ticket.rating)
+        ).all()
+    )
+    return Ratings([Count(str(n), f"{n} bintang", counts.get(n, 0)) for n in range(5, 0, -1)])
+
+
+# --- agent league table ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LeagueRow:
+    agent_id: int
+    name: str
+    m: metrics.AgentMetrics
+
+
+def league(period: Period, *, as_of: datetime, unit_id: int | None = None) -> list[LeagueRow]:
+    """The evaluated agents' metrics, most tickets handled first (agents with none are
+    left out)."""
+    from hai.qa.services import evaluable_agents
+
+    agents = {u.id: u.name for u in evaluable_agents()}
+    rows = metrics.agents_metrics(list(agents), period, as_of=as_of, unit_id=unit_id)
+    return sorted(
+        (LeagueRow(m.agent_id, agents[m.agent_id], m) for m in rows if m.tickets_handled),
+        key=lambda r: (-r.m.tickets_handled, -(r.m.fulfilment_on_time_pct or 0), r.name),
+    )
