@@ -83,6 +83,8 @@ class BaseConfig:
     # `make run` sets HAI_RUN_SCHEDULER=1 to run the jobs inside the development server.
     RUN_SCHEDULER_IN_PROCESS = os.environ.get("HAI_RUN_SCHEDULER") == "1"
     HAI_REOPEN_DAYS = int(os.environ.get("HAI_REOPEN_DAYS", "7"))
+    # Portal accounts one network address may register per hour.
+    HAI_REGISTRATIONS_PER_HOUR = int(os.environ.get("HAI_REGISTRATIONS_PER_HOUR", "10"))
     # Where users reach HAI (links in emails sent by the scheduler, which has no request),
     # e.g. https://hai.kemenkeu.go.id; empty: http://localhost:5000.
     HAI_PUBLIC_URL = os.environ.get("HAI_PUBLIC_URL", "").rstrip("/")

@@ -59,10 +59,43 @@ def activation_token(user: User, secret_key: str) -> str:
     return _serializer(secret_key).dumps({"u": user.id, "v": user.version})
 
 
+REGISTRATION_WINDOW = timedelta(hours=1)
+
+
+def registrations_from(ip: str, *, now: datetime) -> int:
+    """Accounts registered from this address in the last hour (from the audit log)."""
+    from sqlalchemy import func, select
+
+    from hai.audit.models import AuditEvent
+
+    return db.session.scalar(
+        select(func.count())
+        .select_from(AuditEvent)
+        .where(
+            AuditEvent.action == "portal.registered",
+            AuditEvent.ip_address == ip,
+            AuditEvent.at > now - REGISTRATION_WINDOW,
+        )
+    )
+
+
 def register(
-    data: Registration, *, official_domains, now: datetime, ip: str = ""
+    data: Registration,
+    *,
+    official_domains,
+    now: datetime,
+    ip: str = "",
+    max_per_hour: int | None = None,
 ) -> tuple[User, Requester]:
-    """Create a requester account awaiting activation, and its requester record."""
+    """Create a requester account awaiting activation, and its requester record.
+
+    ``max_per_hour`` limits the accounts one address may create in an hour (a bot
+    filling the public form); the refusal names no field and stores nothing."""
+    if max_per_hour is not None and ip and registrations_from(ip, now=now) >= max_per_hour:
+        raise AccountError(
+            "Terlalu banyak pendaftaran dari jaringan Anda dalam satu jam terakhir. "
+            "Silakan coba lagi nanti."
+        )
     email = checked_email(data.email)
     if data.user_type in OFFICIAL_USER_TYPES and not is_official_email(email, official_domains):
         raise AccountError(

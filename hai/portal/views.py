@@ -95,7 +95,11 @@ def register():
 
         def create():
             user, _ = portal.register(
-                data, official_domains=_official_domains(), now=now, ip=client_ip()
+                data,
+                official_domains=_official_domains(),
+                now=now,
+                ip=client_ip(),
+                max_per_hour=current_app.config["HAI_REGISTRATIONS_PER_HOUR"],
             )
             portal.send_activation(
                 user,

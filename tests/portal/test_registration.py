@@ -251,3 +251,19 @@ def test_official_badge_on_portal_pages(register, portal_login):
 def test_no_official_badge_for_other_addresses(requester, portal_login):
     browser = portal_login(requester)
     assert "Email kedinasan" not in browser.get("/portal").get_data(as_text=True)
+
+
+def test_one_address_may_register_only_so_many_accounts_an_hour(
+    app, browser, db_session, monkeypatch
+):
+    monkeypatch.setitem(app.config, "HAI_REGISTRATIONS_PER_HOUR", 2)
+    browser.get("/daftar")
+    for n in range(2):
+        response = browser.post("/daftar", register_form(email=f"orang{n}@satker-uji.go.id"))
+        assert response.status_code == 200 and "Periksa email Anda" in response.get_data(
+            as_text=True
+        )
+    refused = browser.post("/daftar", register_form(email="orang9@satker-uji.go.id"))
+    assert refused.status_code == 422
+    assert "Terlalu banyak pendaftaran" in refused.get_data(as_text=True)
+    assert db_session.scalar(select(User).where(User.email == "orang9@satker-uji.go.id")) is None
