@@ -170,3 +170,19 @@ def login_as(browser):
         return browser
 
     return do_login
+
+
+@pytest.fixture
+def signed_in(app):
+    """A fresh browser per person (``login_as`` shares one client between people)."""
+    from tests.factories import PASSWORD
+
+    def sign_in(user):
+        browser = Browser(app.test_client())
+        browser.get("/login")
+        response = browser.post("/login", {"email": user.email, "password": PASSWORD})
+        assert response.status_code == 302, response.get_data(as_text=True)[:500]
+        browser.get("/home")  # a page of the new session, for its CSRF token
+        return browser
+
+    return sign_in

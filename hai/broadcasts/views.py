@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy import func, select
+from sqlalchemy import String, cast, func, select
 
 from hai.auth.models import User, UserRole
 from hai.auth.permissions import Capability, login_only, requires
@@ -285,18 +285,15 @@ def act(broadcast_id: int, action: str):
 @login_only
 def announcements():
     """The portal's announcements page: broadcasts sent with the portal channel."""
+    on_portal = cast(Broadcast.channels, String).like(f'%"{BroadcastChannel.PORTAL.value}"%')
     rows = list(
         db.session.scalars(
             select(Broadcast)
-            .where(
-                Broadcast.status == BroadcastStatus.SENT,
-                Broadcast.channels.is_not(None),
-            )
+            .where(Broadcast.status == BroadcastStatus.SENT, on_portal)
             .order_by(Broadcast.sent_at.desc())
             .limit(100)
         )
     )
-    rows = [b for b in rows if BroadcastChannel.PORTAL.value in b.channels]
     return render_template("broadcasts/announcements.html", rows=rows)
 
 

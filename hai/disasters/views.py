@@ -126,6 +126,7 @@ def file():
             errors=errors,
             is_coordinator=is_coordinator,
             answers=services.Answer,
+            photos_chosen=any(f.filename for f in request.files.getlist(form.photos.name)),
         ),
         status,
     )

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 
-import pytest
 from sqlalchemy import func, select
 
 from hai.broadcasts.models import Broadcast, BroadcastStatus
@@ -12,24 +11,6 @@ from hai.broadcasts.models import Broadcast, BroadcastStatus
 
 def html(response) -> str:
     return response.get_data(as_text=True)
-
-
-@pytest.fixture
-def signed_in(app):
-    """A fresh browser per person (``login_as`` shares one client)."""
-    from tests.conftest import Browser
-    from tests.factories import PASSWORD
-
-    def sign_in(user):
-        browser = Browser(app.test_client())
-        browser.get("/login")
-        assert (
-            browser.post("/login", {"email": user.email, "password": PASSWORD}).status_code == 302
-        )
-        browser.get("/home")  # a page of the new session, for its CSRF token
-        return browser
-
-    return sign_in
 
 
 def form_data(group, **over) -> dict:

@@ -24,18 +24,23 @@ def people(make_user, office):
     }
 
 
-@pytest.fixture
-def signed_in(app):
-    """A fresh browser per person (``login_as`` shares one client)."""
-    from tests.conftest import Browser
-    from tests.factories import PASSWORD
+def report_data(office, **over):
+    """A report of a flood at ``office`` with every checklist item answered."""
+    from hai.db_types import utcnow
+    from hai.disasters import services
 
-    def sign_in(user):
-        browser = Browser(app.test_client())
-        browser.get("/login")
-        response = browser.post("/login", {"email": user.email, "password": PASSWORD})
-        assert response.status_code == 302
-        browser.get("/home")
-        return browser
-
-    return sign_in
+    template = services.current_template()
+    data = dict(
+        office_unit_id=office.id,
+        reporter_name="Fajar Koordinator",
+        reporter_position="",
+        reporter_phone="0811",
+        reporter_is_employee=True,
+        event_type="flood",
+        event_at=utcnow(),
+        location="Yogyakarta",
+        description="Banjir.",
+        checklist={i.code: ("unknown", "") for i in template.items},
+    )
+    data.update(over)
+    return services.ReportData(**data)

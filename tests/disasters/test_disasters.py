@@ -11,6 +11,7 @@ from hai.disasters.models import ChecklistTemplate, DisasterReport, ReportStatus
 from hai.mail.models import OutboxMessage
 from hai.sla.models import CalendarException
 from hai.tickets.models import Notification
+from tests.disasters.conftest import report_data
 
 
 def html(response) -> str:
@@ -158,21 +159,9 @@ def test_recovery_status_by_the_team_and_office_closed_in_the_calendar(
 
     from hai.db_types import utcnow
 
-    template = services.current_template()
     with app.app_context():
         report = services.file_report(
-            services.ReportData(
-                office_unit_id=office.id,
-                reporter_name="Fajar Koordinator",
-                reporter_position="",
-                reporter_phone="0811",
-                reporter_is_employee=True,
-                event_type="earthquake",
-                event_at=utcnow(),
-                location="Yogyakarta",
-                description="Gempa.",
-                checklist={i.code: ("unknown", "") for i in template.items},
-            ),
+            report_data(office, event_type="earthquake", description="Gempa."),
             actor=people["l1"],
             now=utcnow(),
         )
@@ -212,21 +201,9 @@ def test_analysis_names_only_catalog_codes(app, people, office, db_session):
     from hai.db_types import utcnow
     from hai.errors import RuleError
 
-    template = services.current_template()
     with app.app_context():
         report = services.file_report(
-            services.ReportData(
-                office_unit_id=office.id,
-                reporter_name="Fajar Koordinator",
-                reporter_position="",
-                reporter_phone="0811",
-                reporter_is_employee=True,
-                event_type="fire",
-                event_at=utcnow(),
-                location="Gudang arsip",
-                description="Kebakaran kecil.",
-                checklist={i.code: ("yes", "") for i in template.items},
-            ),
+            report_data(office, event_type="fire", location="Gudang arsip"),
             actor=people["l1"],
             now=utcnow(),
         )
