@@ -48,6 +48,7 @@ from hai.qa.models import (  # noqa: F401
     Training,
     TrainingAttendance,
 )
+from hai.reports.models import Report  # noqa: F401
 from hai.sla.models import (  # noqa: F401
     CalendarException,
     SlaChannelNorm,

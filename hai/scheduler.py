@@ -37,6 +37,7 @@ def _jobs() -> list[Job]:
     from hai.broadcasts.jobs import deliver_broadcasts
     from hai.catalog.jobs import retire_superseded_versions
     from hai.mail.jobs import poll_imap, send_outbox
+    from hai.reports.services import draft_due_reports
     from hai.surveys.jobs import deliver_invitations
     from hai.tickets.jobs import flag_breaches, flag_recent_breaches
 
@@ -89,6 +90,14 @@ def _jobs() -> list[Job]:
             trigger="cron",
             trigger_args={"hour": 0, "minute": 5},
             description="Versi katalog yang mulai berlaku menggantikan versi sebelumnya.",
+        ),
+        Job(
+            id="reports.draft_due",
+            func=draft_due_reports,
+            trigger="cron",
+            trigger_args={"hour": 6, "minute": 0},
+            description="Susun draf laporan bulanan dan triwulanan pada tanggal 1 dan beri tahu "
+            "pemeriksanya.",
         ),
     ]
 

@@ -52,6 +52,10 @@ class Capability(enum.Enum):
     QA_EVALUATION_VIEW = "qa.evaluation_view"
     QA_VERIFY = "qa.verify"
     QA_TRAINING = "qa.training"
+    REPORTS_VIEW = "reports.view"
+    REPORTS_PREPARE = "reports.prepare"
+    PROBLEM_REPORT = "reports.problem"
+    PROBLEM_RESPOND = "reports.problem_respond"
 
 
 CAPABILITY_LABELS: dict[Capability, str] = {
@@ -90,6 +94,10 @@ CAPABILITY_LABELS: dict[Capability, str] = {
     Capability.QA_EVALUATION_VIEW: "Melihat evaluasi kinerja sendiri (atau semua, bila berhak)",
     Capability.QA_VERIFY: "Memverifikasi tindak lanjut tiket eskalasi kepada pengguna",
     Capability.QA_TRAINING: "Mencatat pelatihan, kehadiran dan sertifikat call center",
+    Capability.REPORTS_VIEW: "Melihat laporan kinerja bulanan/triwulanan dan laporan permasalahan",
+    Capability.REPORTS_PREPARE: "Menyusun, memeriksa dan menyampaikan laporan kinerja",
+    Capability.PROBLEM_REPORT: "Membuat laporan permasalahan kepada Kepala Seksi",
+    Capability.PROBLEM_RESPOND: "Menanggapi laporan permasalahan",
 }
 
 ALL_ROLES = frozenset(Role)
@@ -167,6 +175,22 @@ GRANTS: list[tuple[frozenset[Role], set[Capability]]] = [
         {Capability.QA_VIEW_ALL, Capability.QA_EVALUATION_VIEW},
     ),
     (frozenset({Role.AGEN_L1, Role.AGEN_L2}), {Capability.QA_EVALUATION_VIEW}),
+    # Reports (PER-8 Pasal 6(4), 30; KEP-428 Lampiran III §3): QA drafts the monthly
+    # report, the Kepala Seksi and the Manajer Layanan the quarterly one, the Koordinator
+    # receives both; agents, the Manajer Layanan and QA report problems to the Kepala Seksi.
+    (
+        frozenset({Role.QA, Role.KEPALA_SEKSI, Role.MANAJER_LAYANAN, Role.KOORDINATOR}),
+        {Capability.REPORTS_VIEW},
+    ),
+    (
+        frozenset({Role.QA, Role.KEPALA_SEKSI, Role.MANAJER_LAYANAN}),
+        {Capability.REPORTS_PREPARE},
+    ),
+    (
+        frozenset({Role.AGEN_L1, Role.AGEN_L2, Role.MANAJER_LAYANAN, Role.QA}),
+        {Capability.PROBLEM_REPORT},
+    ),
+    (frozenset({Role.KEPALA_SEKSI}), {Capability.PROBLEM_RESPOND}),
     (
         frozenset({Role.ADMIN}),
         {

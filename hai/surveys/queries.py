@@ -22,6 +22,7 @@ from hai.surveys.models import (
 )
 from hai.surveys.services import SCALE
 from hai.web.charts import bar_chart
+from hai.web.spreadsheet import safe_cell
 from hai.web.timefmt import format_datetime
 
 TEXTS_SHOWN = 200  # text answers listed on the page; the XLSX has all
@@ -131,15 +132,6 @@ def chart(s: QuestionSummary) -> dict:
 
 
 # --- the XLSX export -----------------------------------------------------------------------
-
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def safe_cell(value):
-    """A spreadsheet cannot take an answer for a formula (SECURITY.md: exports)."""
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        return "'" + value
-    return value
 
 
 def export_xlsx(survey: Survey) -> bytes:

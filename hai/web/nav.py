@@ -116,6 +116,18 @@ NAV_ITEMS: list[NavItem] = [
         "Volume, ketepatan SLA, umur tiket terbuka, pelanggaran, penilaian dan peringkat agen.",
     ),
     NavItem(
+        "Laporan Kinerja",
+        "reports.index",
+        Capability.REPORTS_VIEW,
+        "Laporan bulanan QA dan triwulanan: angka, XLSX, PDF dan ketepatan penyampaian.",
+    ),
+    NavItem(
+        "Laporan Permasalahan",
+        "reports.problems",
+        Capability.PROBLEM_REPORT,
+        "Laporkan permasalahan kepada Kepala Seksi: masalah, peraturan, analisa, rekomendasi.",
+    ),
+    NavItem(
         "Pelatihan & Sertifikat",
         "qa.certificates",
         Capability.QA_VIEW_ALL,

@@ -51,6 +51,9 @@ DISASTER_VIEW = frozenset(
 )
 QA = frozenset({Role.QA})
 QA_VIEW_ALL = frozenset({Role.QA, Role.MANAJER_LAYANAN, Role.KOORDINATOR})
+REPORTS_VIEW = frozenset({Role.QA, Role.KEPALA_SEKSI, Role.MANAJER_LAYANAN, Role.KOORDINATOR})
+REPORTS_PREPARE = frozenset({Role.QA, Role.KEPALA_SEKSI, Role.MANAJER_LAYANAN})
+PROBLEM_REPORT = frozenset({Role.AGEN_L1, Role.AGEN_L2, Role.MANAJER_LAYANAN, Role.QA})
 # Everyone with evaluation pages: the evaluated (L1, L2) see only their own.
 QA_EVALUATION_VIEW = QA_VIEW_ALL | {Role.AGEN_L1, Role.AGEN_L2}
 SLA_PREVIEW = frozenset(
@@ -159,6 +162,14 @@ GET_PAGES: dict[str, frozenset[Role]] = {
     "/qa/pelatihan/<int:training_id>": QA,
     "/qa/sertifikat": QA_VIEW_ALL,
     "/qa/dasbor": QA_VIEW_ALL,
+    # Reports (tests/reports): the sample is a drafted monthly report; anyone who may
+    # not see it gets 404 (an id reveals nothing).
+    "/laporan": REPORTS_VIEW,
+    "/laporan/<int:report_id>": REPORTS_VIEW,
+    "/laporan/<int:report_id>.xlsx": REPORTS_VIEW,
+    "/laporan/<int:report_id>.pdf": REPORTS_VIEW,
+    "/laporan/permasalahan": PROBLEM_REPORT,
+    "/laporan/permasalahan/baru": PROBLEM_REPORT,
 }
 
 POST_ROUTES: dict[str, frozenset[Role]] = {
@@ -224,6 +235,12 @@ POST_ROUTES: dict[str, frozenset[Role]] = {
     "/qa/pelatihan": QA,
     "/qa/pelatihan/<int:training_id>": QA,
     "/qa/sertifikat/terbitkan": QA,
+    "/laporan/susun": REPORTS_PREPARE,
+    "/laporan/<int:report_id>": REPORTS_PREPARE,
+    "/laporan/<int:report_id>/hitung-ulang": REPORTS_PREPARE,
+    "/laporan/<int:report_id>/sampaikan": REPORTS_PREPARE,
+    "/laporan/<int:report_id>/tanggapan": frozenset({Role.KEPALA_SEKSI}),
+    "/laporan/permasalahan/baru": PROBLEM_REPORT,
 }
 PUBLIC = {
     "/",
@@ -332,7 +349,23 @@ def objects(app, db_session, make_user):
         **_sample_disaster(db_session, admin, unit, app.config["UPLOAD_FOLDER"]),
         **_sample_article(db_session),
         **_sample_qa(db_session),
+        **_sample_report(db_session),
     }
+
+
+def _sample_report(db_session) -> dict:
+    """The drafted monthly report of January 2026."""
+    from datetime import date
+
+    from hai.db_types import utcnow
+    from hai.qa.metrics import Period
+    from hai.reports import services
+    from hai.reports.models import ReportKind
+
+    report, _ = services.draft_periodic(ReportKind.MONTHLY, Period.month(2026, 1), now=utcnow())
+    db_session.commit()
+    assert report.period_start == date(2026, 1, 1)
+    return {"periodic_report_id": report.id}
 
 
 def _sample_qa(db_session) -> dict:
@@ -588,6 +621,8 @@ def _url(rule: str, objects: dict, *, read_only: bool) -> str:
             key = f"active_{name}"
         if rule.startswith("/portal/") and name in ("ticket_id", "attachment_id"):
             key = f"portal_{name}"
+        if rule.startswith("/laporan/") and name == "report_id":
+            key = "periodic_report_id"
         if rule.startswith("/bencana/") and name == "attachment_id":
             key = "disaster_attachment_id"
         url = url.replace(f"<int:{name}>", str(objects[key]))
@@ -612,6 +647,8 @@ def test_get_pages_by_role(role, objects, make_user, login_as, db_session):
             assert status == 200, f"{role.value} should open {url}, got {status}"
         elif rule.startswith("/tickets/<int:ticket_id>") and role in TICKET_VIEW:
             assert status == 404, f"{role.value} should not see the ticket, got {status}"
+        elif rule.startswith("/laporan/<int:"):
+            assert status == 404, f"{role.value} should not see the report, got {status}"
         elif rule.startswith("/qa/evaluasi/<int:") and role in QA_EVALUATION_VIEW:
             assert status == 404, f"{role.value} should not see the evaluation, got {status}"
         else:
