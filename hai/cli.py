@@ -125,6 +125,10 @@ def demo_command():
     db.session.flush()
     tickets = load_demo_tickets(now=utcnow())
     db.session.commit()
+    from hai.tickets.demo_history import load_demo_history
+
+    history = load_demo_history(now=utcnow())
+    db.session.commit()
     from hai.broadcasts.demo import load_demo_broadcasts
 
     broadcasts = load_demo_broadcasts(now=utcnow())
@@ -145,11 +149,16 @@ def demo_command():
 
     articles = load_demo_articles(now=utcnow())
     db.session.commit()
+    from hai.reports.demo import load_demo_reports
+
+    reports = load_demo_reports(now=utcnow())
+    db.session.commit()
     click.echo(
         f"demo users created: {len(created)}; demo tickets created: {tickets}; "
         f"demo broadcasts created: {broadcasts}; demo surveys created: {surveys}; "
         f"demo disaster reports created: {disasters}; demo evaluations created: {evaluations}; "
-        f"demo articles created: {articles}"
+        f"demo articles created: {articles}; past tickets (history) created: {history}; "
+        f"demo reports created: {reports}"
     )
     click.echo(f"Demo accounts (password for all: {DEMO_PASSWORD}):")
     for demo in DEMO_USERS:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import logging
 import re
 
 from flask import render_template
@@ -119,6 +120,10 @@ def pdf(report) -> bytes:
     """The report printed to A4 from the page's own body template."""
     from weasyprint import HTML
 
+    # WeasyPrint reports every layout step at INFO; only its problems belong in our logs.
+    logging.getLogger("weasyprint").setLevel(logging.WARNING)
+    logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
+    logging.getLogger("fontTools").setLevel(logging.WARNING)
     html = render_template("reports/print.html", report=report, **page_context(report))
     return HTML(string=html).write_pdf()
 

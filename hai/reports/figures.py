@@ -224,7 +224,7 @@ def _summary(data: dict) -> Table:
     ]
     if "breaches" in data:
         rows.append(["Pelanggaran SLA terdeteksi", sum(n for _, n in data["breaches"])])
-    return Table("ringkasan", "Ringkasan", [("Indikator", TEXT), ("Nilai", NUM)], rows)
+    return Table("angka-utama", "Angka utama", [("Indikator", TEXT), ("Nilai", NUM)], rows)
 
 
 def monthly_tables(data: dict) -> list[Table]:
