@@ -127,7 +127,9 @@ def demo_command():
     db.session.commit()
     from hai.tickets.demo_history import load_demo_history
 
-    history = load_demo_history(now=utcnow())
+    history = load_demo_history(
+        now=utcnow(), tickets=current_app.config.get("DEMO_HISTORY_TICKETS", 600)
+    )
     db.session.commit()
     from hai.broadcasts.demo import load_demo_broadcasts
 

@@ -198,10 +198,21 @@ def test_demo_creates_one_user_per_role_and_prints_the_password(runner, db_sessi
         assert all(h.email in result.output for h in holders)
     pengguna = next(u for u in demo_users if Role.PENGGUNA in u.roles)
     assert pengguna.user_type is not None
+    # Past tickets, and reports in every state computed from them.
+    assert "past tickets (history) created: 60" in result.output
+    assert "demo reports created: 5" in result.output
+    from hai.reports.models import Report, ReportStatus
+
+    states = {(r.kind.value, r.status) for r in db_session.scalars(select(Report))}
+    assert ("quarterly", ReportStatus.DELIVERED) in states
+    assert ("monthly", ReportStatus.DRAFT) in states
+    assert ("problem", ReportStatus.ANSWERED) in states
 
     again = runner.invoke(args=["hai", "demo"])
     assert again.exit_code == 0
     assert "demo users created: 0" in again.output
+    assert "past tickets (history) created: 0" in again.output
+    assert "demo reports created: 0" in again.output
     assert db_session.scalar(select(func.count()).select_from(User).where(User.is_demo)) == len(
         demo_users
     )
