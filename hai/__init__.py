@@ -99,6 +99,7 @@ def _register_blueprints(app: Flask) -> None:
     from hai.org.views import bp as org_bp
     from hai.portal.views import bp as portal_bp
     from hai.qa.views import bp as qa_bp
+    from hai.schedules.views import bp as schedules_bp
     from hai.sla.views import bp as sla_bp
     from hai.surveys.views import bp as surveys_bp
     from hai.tickets.views import bp as tickets_bp
@@ -120,6 +121,7 @@ def _register_blueprints(app: Flask) -> None:
         haipedia_bp,
         disasters_bp,
         qa_bp,
+        schedules_bp,
     ):
         app.register_blueprint(bp)
 

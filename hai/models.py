@@ -48,6 +48,7 @@ from hai.qa.models import (  # noqa: F401
     Training,
     TrainingAttendance,
 )
+from hai.schedules.models import AttendanceEvent, RosterEntry, Shift  # noqa: F401
 from hai.sla.models import (  # noqa: F401
     CalendarException,
     SlaChannelNorm,

@@ -52,6 +52,8 @@ class Capability(enum.Enum):
     QA_EVALUATION_VIEW = "qa.evaluation_view"
     QA_VERIFY = "qa.verify"
     QA_TRAINING = "qa.training"
+    SCHEDULE_MANAGE = "schedule.manage"
+    SCHEDULE_OWN = "schedule.own"
 
 
 CAPABILITY_LABELS: dict[Capability, str] = {
@@ -90,6 +92,8 @@ CAPABILITY_LABELS: dict[Capability, str] = {
     Capability.QA_EVALUATION_VIEW: "Melihat evaluasi kinerja sendiri (atau semua, bila berhak)",
     Capability.QA_VERIFY: "Memverifikasi tindak lanjut tiket eskalasi kepada pengguna",
     Capability.QA_TRAINING: "Mencatat pelatihan, kehadiran dan sertifikat call center",
+    Capability.SCHEDULE_MANAGE: "Menyusun jadwal tugas agen per kanal dan shift",
+    Capability.SCHEDULE_OWN: "Melihat jadwal sendiri dan mencatat istirahat",
 }
 
 ALL_ROLES = frozenset(Role)
@@ -167,6 +171,11 @@ GRANTS: list[tuple[frozenset[Role], set[Capability]]] = [
         {Capability.QA_VIEW_ALL, Capability.QA_EVALUATION_VIEW},
     ),
     (frozenset({Role.AGEN_L1, Role.AGEN_L2}), {Capability.QA_EVALUATION_VIEW}),
+    # Agent schedules (PER-8 Pasal 7(7)a): the Manajer Layanan builds the duty roster of
+    # the agents (L1, L2, CSO), who see their own and record their breaks; QA reads the
+    # discipline against it with QA_VIEW_ALL.
+    (frozenset({Role.MANAJER_LAYANAN}), {Capability.SCHEDULE_MANAGE}),
+    (frozenset({Role.AGEN_L1, Role.AGEN_L2, Role.CSO}), {Capability.SCHEDULE_OWN}),
     (
         frozenset({Role.ADMIN}),
         {
