@@ -109,6 +109,10 @@ class Discipline:
         return self._count(ABSENT)
 
     @property
+    def upcoming(self) -> int:
+        return self._count(UPCOMING)
+
+    @property
     def late_minutes(self) -> int:
         return sum(s.late_minutes for s in self.shifts if s.measured)
 
