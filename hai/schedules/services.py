@@ -70,11 +70,10 @@ def _check_shift(shift: Shift | None, data: ShiftData) -> str:
     name = " ".join((data.name or "").split())[:40]
     if not name:
         raise ScheduleError("Tuliskan nama shift.", "name")
-    clash = db.session.scalar(
-        select(Shift.id).where(
-            func.lower(Shift.name) == name.lower(), Shift.id != (shift and shift.id)
-        )
-    )
+    same_name = select(Shift.id).where(func.lower(Shift.name) == name.lower())
+    if shift is not None:
+        same_name = same_name.where(Shift.id != shift.id)
+    clash = db.session.scalar(same_name)
     if clash is not None:
         raise ScheduleError(f"Nama shift {name} sudah dipakai.", "name")
     if data.ends <= data.starts:
