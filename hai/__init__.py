@@ -100,6 +100,7 @@ def _register_blueprints(app: Flask) -> None:
     from hai.portal.views import bp as portal_bp
     from hai.qa.views import bp as qa_bp
     from hai.reports.views import bp as reports_bp
+    from hai.schedules.views import bp as schedules_bp
     from hai.sla.views import bp as sla_bp
     from hai.surveys.views import bp as surveys_bp
     from hai.tickets.views import bp as tickets_bp
@@ -122,6 +123,7 @@ def _register_blueprints(app: Flask) -> None:
         disasters_bp,
         qa_bp,
         reports_bp,
+        schedules_bp,
     ):
         app.register_blueprint(bp)
 

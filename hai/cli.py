@@ -155,12 +155,16 @@ def demo_command():
 
     reports = load_demo_reports(now=utcnow())
     db.session.commit()
+    from hai.schedules.demo import load_demo_schedules
+
+    roster = load_demo_schedules(now=utcnow())
+    db.session.commit()
     click.echo(
         f"demo users created: {len(created)}; demo tickets created: {tickets}; "
         f"demo broadcasts created: {broadcasts}; demo surveys created: {surveys}; "
         f"demo disaster reports created: {disasters}; demo evaluations created: {evaluations}; "
         f"demo articles created: {articles}; past tickets (history) created: {history}; "
-        f"demo reports created: {reports}"
+        f"demo reports created: {reports}; demo roster entries created: {roster}"
     )
     click.echo(f"Demo accounts (password for all: {DEMO_PASSWORD}):")
     for demo in DEMO_USERS:

@@ -98,6 +98,8 @@ class BaseConfig:
         if d.strip()
     )
     SCHEDULER_TIMEZONE = "Asia/Jakarta"
+    # Agent schedules: minutes after a shift's start within which signing in is on time.
+    HAI_LATE_GRACE_MINUTES = int(os.environ.get("HAI_LATE_GRACE_MINUTES", "5"))
 
 
 class DevelopmentConfig(BaseConfig):

@@ -49,6 +49,7 @@ from hai.qa.models import (  # noqa: F401
     TrainingAttendance,
 )
 from hai.reports.models import Report  # noqa: F401
+from hai.schedules.models import AttendanceEvent, RosterEntry, Shift  # noqa: F401
 from hai.sla.models import (  # noqa: F401
     CalendarException,
     SlaChannelNorm,

@@ -1,6 +1,6 @@
 """Reference data every installation needs, loaded idempotently: the seed units, the
 channels, both seed catalog versions and their SLA parameters, the broadcast
-recipient groups, the disaster checklist, the QA scorecard."""
+recipient groups, the disaster checklist, the QA scorecard, the default shifts."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ def load_reference_data(*, now: datetime) -> dict[str, object]:
     from hai.disasters.services import load_checklist
     from hai.org.seed import load_units
     from hai.qa.services import load_scorecard
+    from hai.schedules.services import load_shifts
     from hai.sla.norms import seed_all_norms
 
     return {
@@ -23,4 +24,5 @@ def load_reference_data(*, now: datetime) -> dict[str, object]:
         "recipient_groups": load_recipient_groups(),
         "disaster_checklists": load_checklist(now=now),
         "qa_scorecards": load_scorecard(now=now),
+        "schedule_shifts": load_shifts(),
     }

@@ -61,6 +61,10 @@ ACTION_LABELS: dict[str, str] = {
     "qa.training_recorded": "Pelatihan dicatat",
     "qa.attendance_recorded": "Kehadiran pelatihan dicatat",
     "qa.certificate_issued": "Sertifikat call center dicatat",
+    "schedule.shift_saved": "Shift jadwal disimpan",
+    "schedule.entry_added": "Agen dijadwalkan",
+    "schedule.entry_removed": "Jadwal agen dihapus",
+    "schedule.week_copied": "Jadwal minggu sebelumnya disalin",
     "broadcast.submitted": "Permintaan broadcast diajukan",
     "broadcast.checked": "Broadcast diperiksa dan diteruskan",
     "broadcast.edited": "Naskah broadcast disunting",
@@ -107,6 +111,9 @@ TARGET_LABELS = {
     "Scorecard": "Kartu penilaian QA",
     "Training": "Pelatihan",
     "Certificate": "Sertifikat call center",
+    "Shift": "Shift jadwal",
+    "RosterEntry": "Jadwal agen",
+    "RosterWeek": "Jadwal minggu",
 }
 
 
@@ -127,6 +134,7 @@ def target_link(target_type: str, target_id: str) -> tuple[str, str | None]:
         "Article": ("haipedia.detail", "article_id"),
         "Evaluation": ("qa.detail", "evaluation_id"),
         "Training": ("qa.training", "training_id"),
+        "Shift": ("schedules.shift", "shift_id"),
     }
     if target_type in endpoints:
         endpoint, arg = endpoints[target_type]

@@ -56,6 +56,8 @@ class Capability(enum.Enum):
     REPORTS_PREPARE = "reports.prepare"
     PROBLEM_REPORT = "reports.problem"
     PROBLEM_RESPOND = "reports.problem_respond"
+    SCHEDULE_MANAGE = "schedule.manage"
+    SCHEDULE_OWN = "schedule.own"
 
 
 CAPABILITY_LABELS: dict[Capability, str] = {
@@ -98,6 +100,8 @@ CAPABILITY_LABELS: dict[Capability, str] = {
     Capability.REPORTS_PREPARE: "Menyusun, memeriksa dan menyampaikan laporan kinerja",
     Capability.PROBLEM_REPORT: "Membuat laporan permasalahan kepada Kepala Seksi",
     Capability.PROBLEM_RESPOND: "Menanggapi laporan permasalahan",
+    Capability.SCHEDULE_MANAGE: "Menyusun jadwal tugas agen per kanal dan shift",
+    Capability.SCHEDULE_OWN: "Melihat jadwal sendiri dan mencatat istirahat",
 }
 
 ALL_ROLES = frozenset(Role)
@@ -191,6 +195,11 @@ GRANTS: list[tuple[frozenset[Role], set[Capability]]] = [
         {Capability.PROBLEM_REPORT},
     ),
     (frozenset({Role.KEPALA_SEKSI}), {Capability.PROBLEM_RESPOND}),
+    # Agent schedules (PER-8 Pasal 7(7)a): the Manajer Layanan builds the duty roster of
+    # the agents (L1, L2, CSO), who see their own and record their breaks; QA reads the
+    # discipline against it with QA_VIEW_ALL.
+    (frozenset({Role.MANAJER_LAYANAN}), {Capability.SCHEDULE_MANAGE}),
+    (frozenset({Role.AGEN_L1, Role.AGEN_L2, Role.CSO}), {Capability.SCHEDULE_OWN}),
     (
         frozenset({Role.ADMIN}),
         {

@@ -19,6 +19,7 @@ from hai.auth.roles import Role
 from hai.auth.throttle import ThrottlePolicy, is_throttled, record_attempt
 from hai.errors import RuleError
 from hai.extensions import db
+from hai.schedules.services import record_sign_in, record_sign_out
 
 
 class AccountError(RuleError):
@@ -284,9 +285,11 @@ def authenticate(
     # administrators' edit form against stale saves.
     db.session.execute(update(User).where(User.id == user.id).values(last_login_at=now))
     record("auth.login", now=now, actor=user, ip=ip)
+    record_sign_in(user, now=now)  # discipline against the duty roster is measured by it
     return LoginResult(LoginOutcome.OK, user=user, token=token)
 
 
 def logout(user: User, token: str | None, *, now: datetime, ip: str = "") -> None:
     sessions.end_session(token, now=now, reason="logout")
     record("auth.logout", now=now, actor=user, ip=ip)
+    record_sign_out(user, now=now)

@@ -133,6 +133,9 @@ METRICS: dict[str, str] = {
     "fulfilment_on_time_pct": "Pemenuhan tepat waktu (%)",
     "reopen_rate_pct": "Tiket dibuka kembali (%)",
     "average_rating": "Rata-rata penilaian pengguna",
+    # Discipline against the duty roster (hai.schedules.discipline).
+    "roster_on_time_pct": "Masuk tepat waktu sesuai jadwal (%)",
+    "roster_kept_pct": "Shift sesuai jadwal: tepat waktu dan istirahat dalam jatah (%)",
 }
 
 

@@ -359,17 +359,23 @@ def period_of(evaluation: Evaluation) -> m.Period:
 
 
 def metrics_of(evaluation: Evaluation, *, now: datetime) -> dict:
-    """The frozen metrics of a submitted evaluation, or the live ones of a draft."""
+    """The frozen metrics of a submitted evaluation, or the live ones of a draft: the
+    ticket metrics and the discipline against the duty roster (``roster_`` keys)."""
+    from hai.schedules.discipline import discipline, grace_minutes
+
     if evaluation.status is not EvaluationStatus.DRAFT and evaluation.metrics:
         return evaluation.metrics
     period = period_of(evaluation)
     as_of = min(now, period.ends_at)
-    return m.agent_metrics(
-        evaluation.agent_id,
-        period,
-        as_of=as_of,
-        calendar_unit_id=evaluation.agent.unit_id,
-    ).as_dict()
+    return {
+        **m.agent_metrics(
+            evaluation.agent_id,
+            period,
+            as_of=as_of,
+            calendar_unit_id=evaluation.agent.unit_id,
+        ).as_dict(),
+        **discipline(evaluation.agent_id, period, as_of=as_of, grace=grace_minutes()).as_metrics(),
+    }
 
 
 def _slots(evaluation: Evaluation) -> list[tuple[ScorecardCriterion, int | None]]:

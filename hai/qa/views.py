@@ -28,6 +28,7 @@ from hai.qa.forms import (
 )
 from hai.qa.models import CriterionMode, EvaluationStatus, Scorecard, Training
 from hai.qa.policy import get_evaluation_or_404
+from hai.schedules.discipline import SUGGESTION_THRESHOLDS, suggested_score
 from hai.web.forms import attach_error, submit
 from hai.web.timefmt import today_wib
 
@@ -125,6 +126,9 @@ def _detail(evaluation, *, scores_form=None, ack_form=None, values=None, status=
             if evaluation.status is not EvaluationStatus.DRAFT
             else services.weighted_score(results),
             metric_names=metrics.METRICS,
+            discipline_suggestion=suggested_score(data),
+            discipline_thresholds=SUGGESTION_THRESHOLDS,
+            can_see_discipline=current_user.can(Capability.QA_VIEW_ALL),
             modes=CriterionMode,
             can_score=current_user.can(Capability.QA_EVALUATE)
             and evaluation.status is EvaluationStatus.DRAFT,

@@ -67,6 +67,7 @@ def monthly(period: Period, *, now: datetime) -> dict:
     from hai.auth.models import User
     from hai.qa.models import Evaluation, EvaluationStatus, Training, TrainingAttendance
     from hai.qa.services import evaluable_agents, evaluated_role
+    from hai.schedules.discipline import discipline
 
     as_of = d.as_of_for(period, now)
     agents: list[User] = evaluable_agents()
@@ -109,6 +110,11 @@ def monthly(period: Period, *, now: datetime) -> dict:
                     if k not in ("agent_id", "working_hours")
                 },
                 "working_hours": rows[a.id].working_hours,
+                **{
+                    k: v
+                    for k, v in discipline(a.id, period, as_of=as_of).as_metrics().items()
+                    if k in ("roster_shifts", "roster_absent", "roster_on_time_pct")
+                },
                 "evaluation_score": scores.get(a.id),
                 "training_hours": int(hours.get(a.id) or 0),
             }
@@ -243,6 +249,9 @@ def monthly_tables(data: dict) -> list[Table]:
             ("Panggilan call center", INT),
             ("Jam kerja", NUM),
             ("Panggilan per jam kerja", NUM),
+            ("Shift terjadwal", INT),
+            ("Hadir tepat waktu (%)", PCT),
+            ("Tidak hadir (shift)", INT),
             ("Nilai evaluasi QA", NUM),
             ("Jam pelatihan", INT),
         ],
@@ -259,13 +268,17 @@ def monthly_tables(data: dict) -> list[Table]:
                 a["calls"],
                 a["working_hours"],
                 a["calls_per_hour"],
+                a.get("roster_shifts"),
+                a.get("roster_on_time_pct"),
+                a.get("roster_absent"),
                 a["evaluation_score"],
                 a["training_hours"],
             ]
             for a in data["agents"]
         ],
-        note="Dihitung dari tiket yang diterima pada bulan ini (WIB); nilai evaluasi dari "
-        "evaluasi QA yang telah disampaikan untuk periode dalam bulan ini.",
+        note="Dihitung dari tiket yang diterima pada bulan ini (WIB); kehadiran dari jadwal "
+        "tugas dan catatan masuk; nilai evaluasi dari evaluasi QA yang telah disampaikan "
+        "untuk periode dalam bulan ini.",
         chart=(3, None),
     )
     channels = Table(

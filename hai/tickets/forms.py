@@ -10,6 +10,7 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from hai.catalog.user_types import USER_TYPES
@@ -116,8 +117,9 @@ class AssignForm(HaiForm):
     row_version = HiddenField()
 
     def __init__(self, *args, people=(), **kwargs):
+        """``people``: SelectChoice rows, perhaps in groups (on duty first)."""
         super().__init__(*args, **kwargs)
-        self.assignee_id.choices = choices([("", "(lepaskan)"), *people])
+        self.assignee_id.choices = [SelectChoice("", "(lepaskan)"), *people]
 
 
 class RateForm(HaiForm):

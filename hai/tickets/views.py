@@ -27,6 +27,7 @@ from hai.catalog.queries import find_scopes, list_channels, version_in_force
 from hai.db_types import utcnow
 from hai.extensions import db
 from hai.org.models import OrgUnit, UnitKind
+from hai.schedules.queries import on_duty_first
 from hai.tickets import policy, queries, services
 from hai.tickets.forms import (
     AssignForm,
@@ -138,8 +139,9 @@ def queue_tabs():
     )
 
 
-def _assignable_people() -> list[tuple[int, str]]:
-    """Active staff who handle tickets, as "Name (their roles)", in one query."""
+def _assignable_people() -> list[SelectChoice]:
+    """Active staff who handle tickets, as "Name (their roles)", in one query; the agents
+    on duty now by the roster first (hai.schedules)."""
     handlers = (Role.AGEN_L1, Role.AGEN_L2, Role.AGEN_L3, Role.CSO, Role.KEPALA_SEKSI)
     handles = select(UserRole.user_id).where(UserRole.role.in_(handlers))
     rows = db.session.execute(
@@ -152,10 +154,13 @@ def _assignable_people() -> list[tuple[int, str]]:
     for user_id, name, role in rows:
         people.setdefault(user_id, (name, []))[1].append(role)
     order = list(Role)
-    return [
-        (user_id, f"{name} ({', '.join(r.label for r in sorted(roles, key=order.index))})")
-        for user_id, (name, roles) in people.items()
-    ]
+    return on_duty_first(
+        [
+            (user_id, f"{name} ({', '.join(r.label for r in sorted(roles, key=order.index))})")
+            for user_id, (name, roles) in people.items()
+        ],
+        at=utcnow(),
+    )
 
 
 @bp.route("/tickets/bulk-assign", methods=["POST"])

@@ -32,6 +32,12 @@ NAV_ITEMS: list[NavItem] = [
         "Catat permintaan dari telepon, chat, WhatsApp, media sosial atau tamu CSO.",
     ),
     NavItem(
+        "Jadwal Saya",
+        "schedules.mine",
+        Capability.SCHEDULE_OWN,
+        "Shift dan kanal tugas Anda minggu ini dan minggu depan; catat istirahat.",
+    ),
+    NavItem(
         "Tiket Saya",
         "portal.index",
         Capability.PORTAL_USE,
@@ -126,6 +132,18 @@ NAV_ITEMS: list[NavItem] = [
         "reports.problems",
         Capability.PROBLEM_REPORT,
         "Laporkan permasalahan kepada Kepala Seksi: masalah, peraturan, analisa, rekomendasi.",
+    ),
+    NavItem(
+        "Jadwal Agen",
+        "schedules.roster",
+        Capability.SCHEDULE_MANAGE,
+        "Susun jadwal tugas per kanal dan shift, dibantu peta kontak per jam dan hari.",
+    ),
+    NavItem(
+        "Disiplin Jadwal",
+        "schedules.discipline_page",
+        Capability.QA_VIEW_ALL,
+        "Kehadiran agen terhadap jadwal: masuk tepat waktu, terlambat, tidak hadir, istirahat.",
     ),
     NavItem(
         "Pelatihan & Sertifikat",

@@ -56,6 +56,8 @@ REPORTS_PREPARE = frozenset({Role.QA, Role.KEPALA_SEKSI, Role.MANAJER_LAYANAN})
 PROBLEM_REPORT = frozenset({Role.AGEN_L1, Role.AGEN_L2, Role.MANAJER_LAYANAN, Role.QA})
 # Everyone with evaluation pages: the evaluated (L1, L2) see only their own.
 QA_EVALUATION_VIEW = QA_VIEW_ALL | {Role.AGEN_L1, Role.AGEN_L2}
+SCHEDULE = frozenset({Role.MANAJER_LAYANAN})
+SCHEDULE_OWN = frozenset({Role.AGEN_L1, Role.AGEN_L2, Role.CSO})
 SLA_PREVIEW = frozenset(
     {
         Role.AGEN_L1,
@@ -170,6 +172,13 @@ GET_PAGES: dict[str, frozenset[Role]] = {
     "/laporan/<int:report_id>.pdf": REPORTS_VIEW,
     "/laporan/permasalahan": PROBLEM_REPORT,
     "/laporan/permasalahan/baru": PROBLEM_REPORT,
+    # Agent schedules (tests/schedules): the Manajer Layanan's roster and shifts, the
+    # agents' own schedule, QA's discipline page.
+    "/jadwal": SCHEDULE,
+    "/jadwal/shift": SCHEDULE,
+    "/jadwal/shift/<int:shift_id>": SCHEDULE,
+    "/jadwal/saya": SCHEDULE_OWN,
+    "/jadwal/disiplin": QA_VIEW_ALL,
 }
 
 POST_ROUTES: dict[str, frozenset[Role]] = {
@@ -241,6 +250,12 @@ POST_ROUTES: dict[str, frozenset[Role]] = {
     "/laporan/<int:report_id>/sampaikan": REPORTS_PREPARE,
     "/laporan/<int:report_id>/tanggapan": frozenset({Role.KEPALA_SEKSI}),
     "/laporan/permasalahan/baru": PROBLEM_REPORT,
+    "/jadwal/entri": SCHEDULE,
+    "/jadwal/entri/<int:entry_id>/hapus": SCHEDULE,
+    "/jadwal/salin": SCHEDULE,
+    "/jadwal/shift": SCHEDULE,
+    "/jadwal/shift/<int:shift_id>": SCHEDULE,
+    "/jadwal/istirahat": SCHEDULE_OWN,
 }
 PUBLIC = {
     "/",
@@ -350,6 +365,7 @@ def objects(app, db_session, make_user):
         **_sample_article(db_session),
         **_sample_qa(db_session),
         **_sample_report(db_session),
+        **_sample_roster(db_session),
     }
 
 
@@ -366,6 +382,29 @@ def _sample_report(db_session) -> dict:
     db_session.commit()
     assert report.period_start == date(2026, 1, 1)
     return {"periodic_report_id": report.id}
+
+
+def _sample_roster(db_session) -> dict:
+    """A shift and an entry of an L1 agent on it next week."""
+    from datetime import timedelta
+
+    from hai.db_types import utcnow
+    from hai.schedules import services
+    from hai.schedules.models import Shift
+    from hai.web.timefmt import today_wib
+    from tests.factories import make_user
+
+    shift = db_session.scalar(select(Shift).order_by(Shift.id).limit(1))
+    entry = services.add_entry(
+        agent=make_user(Role.AGEN_L1),
+        day=today_wib() + timedelta(days=7),
+        shift=shift,
+        channel_code="call_center",
+        actor=None,
+        now=utcnow(),
+    )
+    db_session.commit()
+    return {"shift_id": shift.id, "entry_id": entry.id}
 
 
 def _sample_qa(db_session) -> dict:
@@ -605,6 +644,8 @@ def _url(rule: str, objects: dict, *, read_only: bool) -> str:
         "number",
         "evaluation_id",
         "training_id",
+        "shift_id",
+        "entry_id",
     ):
         key = name
         # Plain viewing pages use the active version (visible to all roles).
