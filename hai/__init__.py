@@ -92,6 +92,7 @@ def _register_blueprints(app: Flask) -> None:
     from hai.auth.views import bp as auth_bp
     from hai.broadcasts.views import bp as broadcasts_bp
     from hai.catalog.views import bp as catalog_bp
+    from hai.changes.views import bp as changes_bp
     from hai.disasters.views import bp as disasters_bp
     from hai.haipedia.views import bp as haipedia_bp
     from hai.home.views import bp as home_bp
@@ -123,6 +124,7 @@ def _register_blueprints(app: Flask) -> None:
         disasters_bp,
         qa_bp,
         reports_bp,
+        changes_bp,
         schedules_bp,
     ):
         app.register_blueprint(bp)

@@ -79,6 +79,13 @@ DEMO_USERS: list[DemoUser] = [
     ),
     DemoUser("cab@demo.hai.test", "Hadi Anggota CAB", Role.CAB, "DIT-SITP", "Kepala Subdirektorat"),
     DemoUser(
+        "perubahan@demo.hai.test",
+        "Kurnia Manajer Perubahan",
+        Role.MANAJER_PERUBAHAN,
+        "DIT-SITP",
+        "Kepala Seksi Pengembangan",
+    ),
+    DemoUser(
         "admin@demo.hai.test", "Indra Administrator", Role.ADMIN, "DIT-SITP", "Administrator Sistem"
     ),
     DemoUser(

@@ -20,6 +20,7 @@ from hai.catalog.models import (  # noqa: F401
     CatalogVersion,
     Channel,
 )
+from hai.changes.models import CabMember, ChangeEvent, ChangeRequest, ChangeVote  # noqa: F401
 from hai.disasters.models import (  # noqa: F401
     ChecklistAnswer,
     ChecklistItem,

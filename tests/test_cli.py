@@ -191,7 +191,7 @@ def test_demo_creates_one_user_per_role_and_prints_the_password(runner, db_sessi
     assert f"demo users created: {len(Role) + 1}" in result.output
     assert DEMO_PASSWORD in result.output
     demo_users = list(db_session.scalars(select(User).where(User.is_demo.is_(True))))
-    assert len(demo_users) == len(Role) + 1 == 14
+    assert len(demo_users) == len(Role) + 1 == 15
     for role in Role:
         holders = [u for u in demo_users if u.roles == {role}]
         assert len(holders) == (2 if role is Role.PENGGUNA else 1), f"demo users: {role.value}"

@@ -57,6 +57,13 @@ class Capability(enum.Enum):
     PROBLEM_REPORT = "reports.problem"
     PROBLEM_RESPOND = "reports.problem_respond"
     SCHEDULE_MANAGE = "schedule.manage"
+    CHANGE_REQUEST = "change.request"
+    CHANGE_RECORD = "change.record"
+    CHANGE_VIEW = "change.view"
+    CHANGE_COORDINATE = "change.coordinate"
+    CHANGE_DECIDE = "change.decide"
+    CHANGE_IMPLEMENT = "change.implement"
+    CAB_MANAGE = "change.cab_manage"
     SCHEDULE_OWN = "schedule.own"
 
 
@@ -101,6 +108,13 @@ CAPABILITY_LABELS: dict[Capability, str] = {
     Capability.PROBLEM_REPORT: "Membuat laporan permasalahan kepada Kepala Seksi",
     Capability.PROBLEM_RESPOND: "Menanggapi laporan permasalahan",
     Capability.SCHEDULE_MANAGE: "Menyusun jadwal tugas agen per kanal dan shift",
+    Capability.CHANGE_REQUEST: "Mengajukan permintaan perubahan layanan (RFC) melalui portal",
+    Capability.CHANGE_RECORD: "Mencatat permintaan perubahan layanan (RFC) dari pengguna",
+    Capability.CHANGE_VIEW: "Melihat permintaan perubahan layanan (RFC) dan keputusan CAB",
+    Capability.CHANGE_COORDINATE: "Menetapkan pemilik produk RFC dan meneruskannya ke CAB",
+    Capability.CHANGE_DECIDE: "Menilai, memberi suara dan memutuskan RFC (anggota CAB)",
+    Capability.CHANGE_IMPLEMENT: "Melaksanakan dan meninjau perubahan yang disetujui CAB",
+    Capability.CAB_MANAGE: "Mengatur susunan anggota CAB",
     Capability.SCHEDULE_OWN: "Melihat jadwal sendiri dan mencatat istirahat",
 }
 
@@ -200,9 +214,35 @@ GRANTS: list[tuple[frozenset[Role], set[Capability]]] = [
     # discipline against it with QA_VIEW_ALL.
     (frozenset({Role.MANAJER_LAYANAN}), {Capability.SCHEDULE_MANAGE}),
     (frozenset({Role.AGEN_L1, Role.AGEN_L2, Role.CSO}), {Capability.SCHEDULE_OWN}),
+    # Change requests (PER-8 Pasal 17, 22(6)): requesters ask through the portal, staff
+    # record requests from other channels, HAI-DJPb links the product owner, the CAB
+    # assesses and decides, the Manajer Perubahan carries out and reviews.
+    (frozenset({Role.PENGGUNA}), {Capability.CHANGE_REQUEST}),
+    (
+        frozenset({Role.AGEN_L1, Role.CSO, Role.MANAJER_LAYANAN, Role.KEPALA_SEKSI}),
+        {Capability.CHANGE_RECORD},
+    ),
+    (
+        frozenset(
+            {
+                Role.CAB,
+                Role.MANAJER_PERUBAHAN,
+                Role.MANAJER_LAYANAN,
+                Role.KEPALA_SEKSI,
+                Role.KOORDINATOR,
+                Role.AGEN_L1,
+                Role.CSO,
+            }
+        ),
+        {Capability.CHANGE_VIEW},
+    ),
+    (frozenset({Role.MANAJER_LAYANAN, Role.KEPALA_SEKSI}), {Capability.CHANGE_COORDINATE}),
+    (frozenset({Role.CAB}), {Capability.CHANGE_DECIDE}),
+    (frozenset({Role.MANAJER_PERUBAHAN}), {Capability.CHANGE_IMPLEMENT}),
     (
         frozenset({Role.ADMIN}),
         {
+            Capability.CAB_MANAGE,
             Capability.MAIL_OUTBOX,
             Capability.API_TOKENS,
             Capability.OLA_MANAGE,

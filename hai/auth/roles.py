@@ -17,6 +17,7 @@ class Role(enum.Enum):
     KOORDINATOR_BCM = "koordinator_bcm"
     KETUA_TIM_BENCANA = "ketua_tim_bencana"
     CAB = "cab"
+    MANAJER_PERUBAHAN = "manajer_perubahan"
     ADMIN = "admin"
     PENGGUNA = "pengguna"
 
@@ -45,6 +46,7 @@ ROLE_LABELS: dict[Role, str] = {
     Role.KOORDINATOR_BCM: "Koordinator Kelangsungan Bisnis",
     Role.KETUA_TIM_BENCANA: "Ketua Tim Penanganan Bencana",
     Role.CAB: "Anggota CAB",
+    Role.MANAJER_PERUBAHAN: "Manajer Perubahan",
     Role.ADMIN: "Administrator",
     Role.PENGGUNA: "Pengguna Layanan",
 }

@@ -78,6 +78,13 @@ ROLE_DUTIES: dict[Role, tuple[str, list[str]]] = {
             "Menilai kategori dan dampak permintaan perubahan, lalu memutuskan setuju/tolak/tunda.",
         ],
     ),
+    Role.MANAJER_PERUBAHAN: (
+        "PER-8 Pasal 22(6)c",
+        [
+            "Melaksanakan perubahan yang disetujui CAB, berkoordinasi dengan pemilik produk.",
+            "Mencatat pelaksanaan, hasil dan tinjauan pasca-pelaksanaan.",
+        ],
+    ),
     Role.ADMIN: (
         "Administrasi sistem",
         [

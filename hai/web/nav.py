@@ -152,6 +152,24 @@ NAV_ITEMS: list[NavItem] = [
         "Pelatihan agen dan sertifikat call center; agen yang belum bersertifikat.",
     ),
     NavItem(
+        "Perubahan Layanan",
+        "changes.index",
+        Capability.CHANGE_VIEW,
+        "Permintaan perubahan (RFC): pemilik produk, penilaian dan keputusan CAB, pelaksanaan.",
+    ),
+    NavItem(
+        "Perubahan Saya",
+        "changes.portal_index",
+        Capability.CHANGE_REQUEST,
+        "Ajukan perubahan layanan dan ikuti penilaian CAB serta pelaksanaannya.",
+    ),
+    NavItem(
+        "Susunan CAB",
+        "changes.cab",
+        Capability.CAB_MANAGE,
+        "Anggota Change Advisory Board, termasuk pejabat Eselon III unit penyelenggara.",
+    ),
+    NavItem(
         "Katalog Layanan",
         "catalog.index",
         Capability.CATALOG_VIEW,

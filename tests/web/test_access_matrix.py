@@ -57,6 +57,11 @@ PROBLEM_REPORT = frozenset({Role.AGEN_L1, Role.AGEN_L2, Role.MANAJER_LAYANAN, Ro
 # Everyone with evaluation pages: the evaluated (L1, L2) see only their own.
 QA_EVALUATION_VIEW = QA_VIEW_ALL | {Role.AGEN_L1, Role.AGEN_L2}
 SCHEDULE = frozenset({Role.MANAJER_LAYANAN})
+CHANGE_RECORD = frozenset({Role.AGEN_L1, Role.CSO, Role.MANAJER_LAYANAN, Role.KEPALA_SEKSI})
+CHANGE_VIEW = CHANGE_RECORD | {Role.CAB, Role.MANAJER_PERUBAHAN, Role.KOORDINATOR}
+CHANGE_COORDINATE = frozenset({Role.MANAJER_LAYANAN, Role.KEPALA_SEKSI})
+CAB = frozenset({Role.CAB})
+CHANGE_IMPLEMENT = frozenset({Role.MANAJER_PERUBAHAN})
 SCHEDULE_OWN = frozenset({Role.AGEN_L1, Role.AGEN_L2, Role.CSO})
 SLA_PREVIEW = frozenset(
     {
@@ -179,6 +184,14 @@ GET_PAGES: dict[str, frozenset[Role]] = {
     "/jadwal/shift/<int:shift_id>": SCHEDULE,
     "/jadwal/saya": SCHEDULE_OWN,
     "/jadwal/disiplin": QA_VIEW_ALL,
+    # Change requests (tests/changes): the sample RFC is the sample requester's.
+    "/portal/perubahan": PORTAL,
+    "/portal/perubahan/baru": PORTAL,
+    "/portal/perubahan/<int:change_id>": PORTAL,
+    "/perubahan": CHANGE_VIEW,
+    "/perubahan/baru": CHANGE_RECORD,
+    "/perubahan/<int:change_id>": CHANGE_VIEW,
+    "/perubahan/cab": ADMIN,
 }
 
 POST_ROUTES: dict[str, frozenset[Role]] = {
@@ -256,6 +269,18 @@ POST_ROUTES: dict[str, frozenset[Role]] = {
     "/jadwal/shift": SCHEDULE,
     "/jadwal/shift/<int:shift_id>": SCHEDULE,
     "/jadwal/istirahat": SCHEDULE_OWN,
+    "/portal/perubahan/baru": PORTAL,
+    "/perubahan/baru": CHANGE_RECORD,
+    "/perubahan/<int:change_id>/pemilik": CHANGE_COORDINATE,
+    "/perubahan/<int:change_id>/nilai": CAB,
+    "/perubahan/<int:change_id>/suara": CAB,
+    "/perubahan/<int:change_id>/keputusan": CAB,
+    "/perubahan/<int:change_id>/mulai": CHANGE_IMPLEMENT,
+    "/perubahan/<int:change_id>/katalog": CHANGE_IMPLEMENT,
+    "/perubahan/<int:change_id>/pelaksanaan": CHANGE_IMPLEMENT,
+    "/perubahan/<int:change_id>/tinjauan": CHANGE_IMPLEMENT,
+    "/perubahan/cab": ADMIN,
+    "/perubahan/cab/<int:member_id>/berhenti": ADMIN,
 }
 PUBLIC = {
     "/",
@@ -366,7 +391,24 @@ def objects(app, db_session, make_user):
         **_sample_qa(db_session),
         **_sample_report(db_session),
         **_sample_roster(db_session),
+        **_sample_change(db_session, portal_user),
     }
+
+
+def _sample_change(db_session, portal_user) -> dict:
+    """An RFC the sample requester asked for outside the catalog, and a CAB seat."""
+    from hai.changes import services
+    from hai.db_types import utcnow
+    from tests.factories import make_user
+
+    change = services.submit(
+        services.ChangeData(title="Uji akses RFC", description="Uji.", in_catalog=False),
+        now=utcnow(),
+        requester=portal_user,
+    )
+    member = services.add_member(make_user(Role.CAB), eselon3=False, now=utcnow(), actor=None)
+    db_session.commit()
+    return {"change_id": change.id, "member_id": member.id}
 
 
 def _sample_report(db_session) -> dict:
@@ -646,6 +688,8 @@ def _url(rule: str, objects: dict, *, read_only: bool) -> str:
         "training_id",
         "shift_id",
         "entry_id",
+        "change_id",
+        "member_id",
     ):
         key = name
         # Plain viewing pages use the active version (visible to all roles).
