@@ -100,6 +100,8 @@ class BaseConfig:
     SCHEDULER_TIMEZONE = "Asia/Jakarta"
     # Agent schedules: minutes after a shift's start within which signing in is on time.
     HAI_LATE_GRACE_MINUTES = int(os.environ.get("HAI_LATE_GRACE_MINUTES", "5"))
+    # The unit running HAI-DJPb: the CAB needs an Eselon III official of it (Pasal 22(6)b).
+    HAI_HOME_UNIT = os.environ.get("HAI_HOME_UNIT", "DIT-SITP")
 
 
 class DevelopmentConfig(BaseConfig):

@@ -207,12 +207,17 @@ def test_demo_creates_one_user_per_role_and_prints_the_password(runner, db_sessi
     assert ("quarterly", ReportStatus.DELIVERED) in states
     assert ("monthly", ReportStatus.DRAFT) in states
     assert ("problem", ReportStatus.ANSWERED) in states
+    assert "demo change requests created: 5" in result.output
+    from hai.changes.models import ChangeRequest
+
+    assert len({c.status for c in db_session.scalars(select(ChangeRequest))}) == 5
 
     again = runner.invoke(args=["hai", "demo"])
     assert again.exit_code == 0
     assert "demo users created: 0" in again.output
     assert "past tickets (history) created: 0" in again.output
     assert "demo reports created: 0" in again.output
+    assert "demo change requests created: 0" in again.output
     assert db_session.scalar(select(func.count()).select_from(User).where(User.is_demo)) == len(
         demo_users
     )
