@@ -20,6 +20,7 @@ from hai.catalog.models import (  # noqa: F401
     CatalogVersion,
     Channel,
 )
+from hai.cmdb.models import ConfigurationItem  # noqa: F401
 from hai.disasters.models import (  # noqa: F401
     ChecklistAnswer,
     ChecklistItem,
@@ -37,6 +38,7 @@ from hai.haipedia.models import (  # noqa: F401
 )
 from hai.mail.models import InboundEmail, OutboxMessage  # noqa: F401
 from hai.org.models import OrgUnit  # noqa: F401
+from hai.problems.models import Problem, ProblemEvent, ProblemTicket  # noqa: F401
 from hai.qa.models import (  # noqa: F401
     Certificate,
     Evaluation,
@@ -48,6 +50,7 @@ from hai.qa.models import (  # noqa: F401
     Training,
     TrainingAttendance,
 )
+from hai.releases.models import Release  # noqa: F401
 from hai.reports.models import Report  # noqa: F401
 from hai.schedules.models import AttendanceEvent, RosterEntry, Shift  # noqa: F401
 from hai.sla.models import (  # noqa: F401
