@@ -20,14 +20,14 @@ from hai.cmdb.models import CIKind, ConfigurationItem
 from hai.extensions import db
 from hai.org.models import OrgUnit
 
-A, I, B = CIKind.APPLICATION, CIKind.INFRASTRUCTURE, CIKind.BUSINESS_PROCESS
+APP, INFRA, PROC = CIKind.APPLICATION, CIKind.INFRASTRUCTURE, CIKind.BUSINESS_PROCESS
 
 # (code, name, kind, owner unit code, catalog codes, description)
 ITEMS: list[tuple[str, str, CIKind, str, list[str], str]] = [
     (
         "SPAN",
         "SPAN — Sistem Perbendaharaan dan Anggaran Negara",
-        A,
+        APP,
         "DIT-SP",
         ["ITSM.01.03"],
         "Aplikasi tingkat BUN: pengelolaan kas, penerimaan, buku besar, pembayaran dan "
@@ -36,7 +36,7 @@ ITEMS: list[tuple[str, str, CIKind, str, list[str], str]] = [
     (
         "SAKTI",
         "SAKTI — Sistem Aplikasi Keuangan Tingkat Instansi",
-        A,
+        APP,
         "DIT-SP",
         ["ITSM.01.04"],
         "Aplikasi satuan kerja: administrasi, penganggaran, pembayaran, pelaporan.",
@@ -44,7 +44,7 @@ ITEMS: list[tuple[str, str, CIKind, str, list[str], str]] = [
     (
         "MONSAKTI",
         "MonSAKTI — Monitoring SAKTI",
-        A,
+        APP,
         "DIT-SITP",
         ["ITSM.01.07", "2023.0:ITSM.03.02"],
         "Pemantauan data SAKTI, interkoneksi dan akses menu.",
@@ -52,7 +52,7 @@ ITEMS: list[tuple[str, str, CIKind, str, list[str], str]] = [
     (
         "OMSPAN",
         "OM SPAN — Online Monitoring SPAN",
-        A,
+        APP,
         "DIT-SITP",
         ["ITSM.01.08", "2023.0:ITSM.03.01"],
         "Pemantauan data SPAN bagi satuan kerja, KPPN dan pimpinan; API monitoring; Dana Desa.",
@@ -60,7 +60,7 @@ ITEMS: list[tuple[str, str, CIKind, str, list[str], str]] = [
     (
         "TBD",
         "Treasury Big Data",
-        A,
+        APP,
         "DIT-SITP",
         ["ITSM.01.09", "2023.0:ITSM.02.05"],
         "Platform data perbendaharaan: open data, data mart, visualisasi dan analisis.",
@@ -68,7 +68,7 @@ ITEMS: list[tuple[str, str, CIKind, str, list[str], str]] = [
     (
         "MANKAS",
         "Aplikasi Manajemen Kas",
-        A,
+        APP,
         "DIT-PKN",
         ["2023.0:ITSM.01.05"],
         "Aplikasi perencanaan dan pengelolaan kas negara.",
@@ -76,7 +76,7 @@ ITEMS: list[tuple[str, str, CIKind, str, list[str], str]] = [
     (
         "INFRA-JARINGAN",
         "Jaringan dan keamanan informasi",
-        I,
+        INFRA,
         "DIT-SITP",
         ["2023.0:ITSM.02.01", "2023.0:ITSM.02.06", "2023.1:ITSM.02.01"],
         "Jaringan DJPb, konektivitas kantor dan penanganan gangguan keamanan informasi.",
@@ -84,7 +84,7 @@ ITEMS: list[tuple[str, str, CIKind, str, list[str], str]] = [
     (
         "INFRA-PERANGKAT",
         "Perangkat TIK (perangkat keras dan lunak)",
-        I,
+        INFRA,
         "DIT-SITP",
         ["2023.0:ITSM.02.02", "2023.0:ITSM.02.03", "2023.1:ITSM.02.02"],
         "Server, perangkat kerja dan perangkat lunak pendukung.",
@@ -92,7 +92,7 @@ ITEMS: list[tuple[str, str, CIKind, str, list[str], str]] = [
     (
         "INFRA-BASISDATA",
         "Basis data",
-        I,
+        INFRA,
         "DIT-SITP",
         ["2023.0:ITSM.02.04", "2023.1:ITSM.02.03"],
         "Basis data aplikasi perbendaharaan.",
@@ -100,7 +100,7 @@ ITEMS: list[tuple[str, str, CIKind, str, list[str], str]] = [
     (
         "INFRA-VICON",
         "Video conference",
-        I,
+        INFRA,
         "DIT-SITP",
         ["2023.0:ITSM.04"],
         "Fasilitas dan pendampingan video conference.",
@@ -108,7 +108,7 @@ ITEMS: list[tuple[str, str, CIKind, str, list[str], str]] = [
     (
         "BP-PEMBAYARAN",
         "Proses bisnis pelaksanaan anggaran dan pembayaran (SPM–SP2D)",
-        B,
+        PROC,
         "DIT-PA",
         ["BCSM.02.01"],
         "Ketentuan dan mekanisme pelaksanaan anggaran serta pembayaran APBN.",
@@ -116,7 +116,7 @@ ITEMS: list[tuple[str, str, CIKind, str, list[str], str]] = [
     (
         "BP-KAS",
         "Proses bisnis pengelolaan kas negara",
-        B,
+        PROC,
         "DIT-PKN",
         ["BCSM.02.02"],
         "Penerimaan negara, rekening pemerintah, perencanaan kas.",
@@ -124,7 +124,7 @@ ITEMS: list[tuple[str, str, CIKind, str, list[str], str]] = [
     (
         "BP-AKUNTANSI",
         "Proses bisnis akuntansi dan pelaporan keuangan",
-        B,
+        PROC,
         "DIT-APK",
         ["BCSM.02.05"],
         "Rekonsiliasi, akuntansi dan laporan keuangan pemerintah.",

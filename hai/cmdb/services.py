@@ -16,7 +16,9 @@ from hai.extensions import db
 from hai.org.models import OrgUnit
 
 CODE_RE = re.compile(r"^[A-Z0-9][A-Z0-9-]{1,39}$")
-CATALOG_CODE_RE = re.compile(r"^(?:(?P<version>[0-9A-Za-z.\-]{1,32}):)?(?P<code>[A-Z]{2,8}(?:\.\w+)*)$")
+CATALOG_CODE_RE = re.compile(
+    r"^(?:(?P<version>[0-9A-Za-z.\-]{1,32}):)?(?P<code>[A-Z]{2,8}(?:\.\w+)*)$"
+)
 
 
 class CIError(RuleError):
@@ -51,21 +53,21 @@ def _check_codes(codes: list[str]) -> list[str]:
         match = CATALOG_CODE_RE.match(entry)
         if match is None:
             raise CIError(
-                f"Kode katalog tidak dikenal: {entry!r} (contoh: ITSM.01.03 atau 2023.0:ITSM.02.03).",
+                f"Kode katalog tidak dikenal: {entry!r} "
+                "(contoh: ITSM.01.03 atau 2023.0:ITSM.02.03).",
                 "service_codes",
             )
         version, code = match["version"], match["code"]
         services = select(CatalogService.id).where(CatalogService.code == code)
-        scopes = (
-            select(CatalogScope.id).join(CatalogService).where(CatalogScope.code == code)
-        )
+        scopes = select(CatalogScope.id).join(CatalogService).where(CatalogScope.code == code)
         if version:
             services = services.join(CatalogVersion).where(CatalogVersion.code == version)
             scopes = scopes.join(CatalogVersion, CatalogVersion.id == CatalogService.version_id)
             scopes = scopes.where(CatalogVersion.code == version)
-        if db.session.scalar(services.limit(1)) is None and db.session.scalar(
-            scopes.limit(1)
-        ) is None:
+        if (
+            db.session.scalar(services.limit(1)) is None
+            and db.session.scalar(scopes.limit(1)) is None
+        ):
             where = f" versi {version}" if version else ""
             raise CIError(f"Kode {code} tidak ada di katalog{where}.", "service_codes")
         cleaned.append(f"{version}:{code}" if version else code)
@@ -96,7 +98,9 @@ def save_ci(
     if ci is None:
         ci = ConfigurationItem(created_at=now)
         db.session.add(ci)
-    before = {} if creating else {"code": ci.code, "owner": ci.owner_unit_id, "active": ci.is_active}
+    before = (
+        {} if creating else {"code": ci.code, "owner": ci.owner_unit_id, "active": ci.is_active}
+    )
     ci.code, ci.name, ci.kind = code, name, data.kind
     ci.owner_unit_id = owner.id
     ci.description = data.description.strip()

@@ -57,6 +57,12 @@ PROBLEM_REPORT = frozenset({Role.AGEN_L1, Role.AGEN_L2, Role.MANAJER_LAYANAN, Ro
 # Everyone with evaluation pages: the evaluated (L1, L2) see only their own.
 QA_EVALUATION_VIEW = QA_VIEW_ALL | {Role.AGEN_L1, Role.AGEN_L2}
 SCHEDULE = frozenset({Role.MANAJER_LAYANAN})
+# Service management (tests/problems, tests/cmdb, tests/releases).
+PROBLEM_VIEW = TICKET_VIEW | {Role.CAB}
+MANAJER = frozenset({Role.MANAJER_LAYANAN})
+CI_VIEW = TICKET_VIEW | {Role.CAB, Role.ADMIN}
+CI_MANAGE = frozenset({Role.ADMIN, Role.MANAJER_LAYANAN})
+RELEASE = frozenset({Role.AGEN_L2, Role.AGEN_L3, Role.MANAJER_LAYANAN})
 SCHEDULE_OWN = frozenset({Role.AGEN_L1, Role.AGEN_L2, Role.CSO})
 SLA_PREVIEW = frozenset(
     {
@@ -179,6 +185,19 @@ GET_PAGES: dict[str, frozenset[Role]] = {
     "/jadwal/shift/<int:shift_id>": SCHEDULE,
     "/jadwal/saya": SCHEDULE_OWN,
     "/jadwal/disiplin": QA_VIEW_ALL,
+    # Problems, configuration items, releases: the sample problem is confirmed, the
+    # sample item a seed one, the sample release announced by a Manajer Layanan.
+    "/problems": PROBLEM_VIEW,
+    "/problems/new": MANAJER,
+    "/problems/<int:problem_id>": PROBLEM_VIEW,
+    "/tickets/<int:ticket_id>/masalah": SEES_SAMPLE_TICKET,
+    "/ci": CI_VIEW,
+    "/ci/new": CI_MANAGE,
+    "/ci/<int:ci_id>": CI_VIEW,
+    "/ci/<int:ci_id>/edit": CI_MANAGE,
+    "/releases": PROBLEM_VIEW,
+    "/releases/new": RELEASE,
+    "/releases/<int:release_id>": PROBLEM_VIEW,
 }
 
 POST_ROUTES: dict[str, frozenset[Role]] = {
@@ -256,6 +275,18 @@ POST_ROUTES: dict[str, frozenset[Role]] = {
     "/jadwal/shift": SCHEDULE,
     "/jadwal/shift/<int:shift_id>": SCHEDULE,
     "/jadwal/istirahat": SCHEDULE_OWN,
+    "/problems/suggest": MANAJER,
+    "/problems/new": MANAJER,
+    "/problems/<int:problem_id>/act/<action>": MANAJER,
+    "/problems/<int:problem_id>/answer": TICKET_HANDLE,
+    "/problems/<int:problem_id>/tickets": TICKET_HANDLE,
+    "/problems/<int:problem_id>/tickets/<int:ticket_id>/unlink": TICKET_HANDLE,
+    "/tickets/<int:ticket_id>/masalah": TICKET_HANDLE,
+    "/tickets/<int:ticket_id>/ci": TICKET_HANDLE,
+    "/ci/new": CI_MANAGE,
+    "/ci/<int:ci_id>/edit": CI_MANAGE,
+    "/releases/new": RELEASE,
+    "/releases/<int:release_id>/klarifikasi": RELEASE,
 }
 PUBLIC = {
     "/",
@@ -366,7 +397,43 @@ def objects(app, db_session, make_user):
         **_sample_qa(db_session),
         **_sample_report(db_session),
         **_sample_roster(db_session),
+        **_sample_service_management(db_session, ticket),
     }
+
+
+def _sample_service_management(db_session, ticket) -> dict:
+    """A confirmed problem with the sample ticket linked, a seed configuration item, and
+    a release announced by a Manajer Layanan (its note published at once)."""
+    from hai.cmdb.models import ConfigurationItem
+    from hai.db_types import utcnow
+    from hai.problems import services as problems
+    from hai.releases import services as releases
+    from hai.web.timefmt import today_wib
+    from tests.factories import make_user
+
+    manajer = make_user(Role.MANAJER_LAYANAN)
+    ci = db_session.scalar(select(ConfigurationItem).where(ConfigurationItem.code == "SAKTI"))
+    problem = problems.create_problem(
+        title="Uji akses masalah",
+        description="",
+        ci=ci,
+        ticket_list=[ticket],
+        actor=manajer,
+        now=utcnow(),
+    )
+    release = releases.announce(
+        releases.ReleaseData(
+            ci_id=ci.id,
+            version="uji-akses",
+            released_on=today_wib(),
+            changes="Uji perubahan.",
+            impact="Uji dampak.",
+        ),
+        actor=manajer,
+        now=utcnow(),
+    )
+    db_session.commit()
+    return {"problem_id": problem.id, "ci_id": ci.id, "release_id": release.id}
 
 
 def _sample_report(db_session) -> dict:
@@ -646,6 +713,9 @@ def _url(rule: str, objects: dict, *, read_only: bool) -> str:
         "training_id",
         "shift_id",
         "entry_id",
+        "problem_id",
+        "ci_id",
+        "release_id",
     ):
         key = name
         # Plain viewing pages use the active version (visible to all roles).
