@@ -474,7 +474,8 @@ def publish_workaround(problem: Problem, text: str, *, actor, now: datetime):
     except kb.ArticleError as exc:
         raise ProblemError(exc.message, "workaround") from None
     problem.workaround = text
-    problem.workaround_article_id = article.id
+    problem.workaround_article = article
+    db.session.flush()
     if problem.status is ProblemStatus.CONFIRMED:
         problem.status = ProblemStatus.KNOWN_ERROR
         problem.known_error_at = now
