@@ -93,13 +93,16 @@ def _register_blueprints(app: Flask) -> None:
     from hai.broadcasts.views import bp as broadcasts_bp
     from hai.catalog.views import bp as catalog_bp
     from hai.changes.views import bp as changes_bp
+    from hai.cmdb.views import bp as cmdb_bp
     from hai.disasters.views import bp as disasters_bp
     from hai.haipedia.views import bp as haipedia_bp
     from hai.home.views import bp as home_bp
     from hai.mail.views import bp as mail_bp
     from hai.org.views import bp as org_bp
     from hai.portal.views import bp as portal_bp
+    from hai.problems.views import bp as problems_bp
     from hai.qa.views import bp as qa_bp
+    from hai.releases.views import bp as releases_bp
     from hai.reports.views import bp as reports_bp
     from hai.schedules.views import bp as schedules_bp
     from hai.sla.views import bp as sla_bp
@@ -126,6 +129,9 @@ def _register_blueprints(app: Flask) -> None:
         reports_bp,
         changes_bp,
         schedules_bp,
+        cmdb_bp,
+        problems_bp,
+        releases_bp,
     ):
         app.register_blueprint(bp)
 

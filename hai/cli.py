@@ -163,13 +163,17 @@ def demo_command():
 
     changes = load_demo_changes(now=utcnow())
     db.session.commit()
+    from hai.problems.demo import load_demo_service_management
+
+    problems = load_demo_service_management(now=utcnow())
+    db.session.commit()
     click.echo(
         f"demo users created: {len(created)}; demo tickets created: {tickets}; "
         f"demo broadcasts created: {broadcasts}; demo surveys created: {surveys}; "
         f"demo disaster reports created: {disasters}; demo evaluations created: {evaluations}; "
         f"demo articles created: {articles}; past tickets (history) created: {history}; "
         f"demo reports created: {reports}; demo roster entries created: {roster}; "
-        f"demo change requests created: {changes}"
+        f"demo change requests created: {changes}; demo problems created: {problems}"
     )
     click.echo(f"Demo accounts (password for all: {DEMO_PASSWORD}):")
     for demo in DEMO_USERS:

@@ -21,6 +21,7 @@ from hai.catalog.models import (  # noqa: F401
     Channel,
 )
 from hai.changes.models import CabMember, ChangeEvent, ChangeRequest, ChangeVote  # noqa: F401
+from hai.cmdb.models import ConfigurationItem  # noqa: F401
 from hai.disasters.models import (  # noqa: F401
     ChecklistAnswer,
     ChecklistItem,
@@ -38,6 +39,7 @@ from hai.haipedia.models import (  # noqa: F401
 )
 from hai.mail.models import InboundEmail, OutboxMessage  # noqa: F401
 from hai.org.models import OrgUnit  # noqa: F401
+from hai.problems.models import Problem, ProblemEvent, ProblemTicket  # noqa: F401
 from hai.qa.models import (  # noqa: F401
     Certificate,
     Evaluation,
@@ -49,6 +51,7 @@ from hai.qa.models import (  # noqa: F401
     Training,
     TrainingAttendance,
 )
+from hai.releases.models import Release  # noqa: F401
 from hai.reports.models import Report  # noqa: F401
 from hai.schedules.models import AttendanceEvent, RosterEntry, Shift  # noqa: F401
 from hai.sla.models import (  # noqa: F401

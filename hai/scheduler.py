@@ -37,6 +37,7 @@ def _jobs() -> list[Job]:
     from hai.broadcasts.jobs import deliver_broadcasts
     from hai.catalog.jobs import retire_superseded_versions
     from hai.mail.jobs import poll_imap, send_outbox
+    from hai.problems.jobs import suggest as suggest_problems
     from hai.reports.services import draft_due_reports
     from hai.surveys.jobs import deliver_invitations
     from hai.tickets.jobs import flag_breaches, flag_recent_breaches
@@ -98,6 +99,14 @@ def _jobs() -> list[Job]:
             trigger_args={"hour": 6, "minute": 0},
             description="Susun draf laporan bulanan dan triwulanan pada tanggal 1 dan beri tahu "
             "pemeriksanya.",
+        ),
+        Job(
+            id="problems.suggest",
+            func=suggest_problems,
+            trigger="interval",
+            trigger_args={"minutes": 15},
+            description="Sarankan masalah dari kumpulan tiket gangguan pada ruang lingkup atau "
+            "item konfigurasi yang sama (5 tiket dalam 24 jam kerja).",
         ),
     ]
 

@@ -65,6 +65,13 @@ class Capability(enum.Enum):
     CHANGE_IMPLEMENT = "change.implement"
     CAB_MANAGE = "change.cab_manage"
     SCHEDULE_OWN = "schedule.own"
+    CI_VIEW = "cmdb.view"
+    CI_MANAGE = "cmdb.manage"
+    PROBLEM_VIEW = "problem.view"
+    PROBLEM_LINK = "problem.link"
+    PROBLEM_MANAGE = "problem.manage"
+    RELEASE_VIEW = "release.view"
+    RELEASE_ANNOUNCE = "release.announce"
 
 
 CAPABILITY_LABELS: dict[Capability, str] = {
@@ -116,6 +123,15 @@ CAPABILITY_LABELS: dict[Capability, str] = {
     Capability.CHANGE_IMPLEMENT: "Melaksanakan dan meninjau perubahan yang disetujui CAB",
     Capability.CAB_MANAGE: "Mengatur susunan anggota CAB",
     Capability.SCHEDULE_OWN: "Melihat jadwal sendiri dan mencatat istirahat",
+    Capability.CI_VIEW: "Melihat item konfigurasi: apa yang terganggu di mana dan siapa pemiliknya",
+    Capability.CI_MANAGE: "Mengelola item konfigurasi (aplikasi, infrastruktur, proses bisnis)",
+    Capability.PROBLEM_VIEW: "Melihat masalah (gangguan berulang) dan tiket terkaitnya",
+    Capability.PROBLEM_LINK: "Menautkan tiket ke masalah dan menjawab tiket terkait sekaligus",
+    Capability.PROBLEM_MANAGE: "Mengonfirmasi saran masalah, analisis akar masalah, solusi "
+    "sementara, perbaikan dan penutupan",
+    Capability.RELEASE_VIEW: "Melihat pengumuman rilis aplikasi dan proses bisnis",
+    Capability.RELEASE_ANNOUNCE: "Mengumumkan rilis sebagai pemilik produk (catatan rilis "
+    "HAIPEDIA, permintaan broadcast)",
 }
 
 ALL_ROLES = frozenset(Role)
@@ -239,6 +255,23 @@ GRANTS: list[tuple[frozenset[Role], set[Capability]]] = [
     (frozenset({Role.MANAJER_LAYANAN, Role.KEPALA_SEKSI}), {Capability.CHANGE_COORDINATE}),
     (frozenset({Role.CAB}), {Capability.CHANGE_DECIDE}),
     (frozenset({Role.MANAJER_PERUBAHAN}), {Capability.CHANGE_IMPLEMENT}),
+    # Service management (PER-8 Pasal 22(4), (5), (7)): staff who read tickets (and the
+    # CAB, whose changes point at configuration items) see what is broken where; agents
+    # link tickets to problems and answer them together; the Manajer Layanan confirms
+    # suggested problems and carries them to closure. Product owners in the directorates
+    # (L2, L3, and the Manajer Layanan as a directorate's Kepala Seksi) announce releases.
+    (TICKET_READERS | {Role.CAB, Role.MANAJER_PERUBAHAN, Role.ADMIN}, {Capability.CI_VIEW}),
+    (frozenset({Role.ADMIN, Role.MANAJER_LAYANAN}), {Capability.CI_MANAGE}),
+    (
+        TICKET_READERS | {Role.CAB, Role.MANAJER_PERUBAHAN},
+        {Capability.PROBLEM_VIEW, Capability.RELEASE_VIEW},
+    ),
+    (TICKET_HANDLERS, {Capability.PROBLEM_LINK}),
+    (frozenset({Role.MANAJER_LAYANAN}), {Capability.PROBLEM_MANAGE}),
+    (
+        frozenset({Role.AGEN_L2, Role.AGEN_L3, Role.MANAJER_LAYANAN}),
+        {Capability.RELEASE_ANNOUNCE},
+    ),
     (
         frozenset({Role.ADMIN}),
         {

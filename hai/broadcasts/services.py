@@ -108,20 +108,25 @@ def broadcast_service(on) -> CatalogService | None:
     )
 
 
-def may_request(user: User, service: CatalogService | None) -> bool:
-    """The catalog's access matrix says who may ask (types 8 and 9 in both versions)."""
+def may_request(user: User, service: CatalogService | None, user_type: int | None = None) -> bool:
+    """The catalog's access matrix says who may ask (types 8 and 9 in both versions).
+
+    ``user_type`` stands for the account's own when a staff member asks on behalf of
+    their directorate (a product owner announcing a release: hai.releases)."""
     if service is None:
         return False
     try:
-        check_service_access(service, user.user_type)
+        check_service_access(service, user_type or user.user_type)
     except AccessRefused:
         return False
     return True
 
 
-def check_request(requester: User, req: BroadcastRequest, service: CatalogService) -> None:
+def check_request(
+    requester: User, req: BroadcastRequest, service: CatalogService, user_type: int | None = None
+) -> None:
     """Every rule a request must meet on submission, each with its field (KEP-428 Lamp. II)."""
-    if not may_request(requester, service):
+    if not may_request(requester, service, user_type):
         raise BroadcastError(
             "Permintaan broadcast hanya untuk jenis pengguna yang dibuka matriks akses "
             f"katalog bagi {SERVICE_CODE} (Direktorat Teknis Kantor Pusat dan Pimpinan DJPb: "
@@ -192,13 +197,16 @@ def submit(
     now: datetime,
     channel_code: str = "portal",
     received_at: datetime | None = None,
+    user_type: int | None = None,
 ) -> Broadcast:
-    """A new broadcast request, its first version, and its 8-working-hour clock."""
+    """A new broadcast request, its first version, and its 8-working-hour clock.
+
+    ``user_type``: the catalog user type a staff requester asks as (see ``may_request``)."""
     received_at = received_at or now
     service = broadcast_service(received_at.astimezone(WIB).date())
     if service is None:
         raise BroadcastError("Layanan Broadcast tidak ada di katalog yang berlaku.", "title")
-    check_request(requester, req, service)
+    check_request(requester, req, service, user_type)
     b = Broadcast(
         requester_id=requester.id,
         requester_name=requester.name,

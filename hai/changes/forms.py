@@ -52,6 +52,7 @@ class OwnerForm(HaiForm):
     owner_contact = StringField(
         "Narahubung pemilik produk", validators=[Optional(), Length(max=200)]
     )
+    ci_id = SelectField("Item konfigurasi (aplikasi/infrastruktur)", validators=[Optional()])
 
 
 class AssessForm(HaiForm):

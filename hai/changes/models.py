@@ -108,6 +108,8 @@ class ChangeRequest(db.Model):
     # A change to the service catalog itself ends in a new catalog version.
     catalog_change: Mapped[bool] = mapped_column(default=False)
     catalog_version_id: Mapped[int | None] = mapped_column(ForeignKey("catalog_version.id"))
+    # The application or infrastructure the change is about (Pasal 22(5)).
+    ci_id: Mapped[int | None] = mapped_column(ForeignKey("configuration_item.id"))
     status: Mapped[ChangeStatus] = mapped_column(
         value_enum(ChangeStatus, 16), default=ChangeStatus.SUBMITTED
     )
@@ -147,6 +149,7 @@ class ChangeRequest(db.Model):
     row_version: Mapped[int] = mapped_column(default=1)
 
     service = relationship("CatalogService")
+    ci = relationship("ConfigurationItem")
     catalog_version = relationship("CatalogVersion")
     owner_unit = relationship("OrgUnit")
     requester = relationship("User", foreign_keys=[requester_id])

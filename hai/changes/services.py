@@ -285,8 +285,9 @@ def _require(change: ChangeRequest, *states: ChangeStatus, message: str) -> None
         raise ChangeError(message)
 
 
-def link_owner(change: ChangeRequest, unit, contact: str, *, now: datetime, actor) -> None:
-    """HAI-DJPb links the product owner (Pasal 22(6)b) and sends the request to the CAB."""
+def link_owner(change: ChangeRequest, unit, contact: str, *, now: datetime, actor, ci=None) -> None:
+    """HAI-DJPb links the product owner (Pasal 22(6)b) and the configuration item the change
+    is about, and sends the request to the CAB."""
     _require(
         change,
         ChangeStatus.SUBMITTED,
@@ -299,6 +300,9 @@ def link_owner(change: ChangeRequest, unit, contact: str, *, now: datetime, acto
     first = change.owner_unit_id is None
     change.owner_unit_id = unit.id
     change.owner_contact = _text(contact, "owner_contact")[:200]
+    if ci is not None and not ci.is_active and ci.id != change.ci_id:
+        raise ChangeError("Item konfigurasi itu tidak aktif.", "ci_id")
+    change.ci_id = ci.id if ci is not None else None
     _event(
         change,
         "owner_linked",
@@ -507,7 +511,29 @@ def record_implementation(
         actor=actor,
         public=True,
     )
+    problems = fixed_problems(change)
+    if problems:
+        _notify(
+            _users_with(Role.MANAJER_LAYANAN),
+            change,
+            f"{change.number} selesai dilaksanakan ({result.label.lower()}); periksa masalah "
+            + ", ".join(p.number for p in problems)
+            + " yang diperbaikinya.",
+            "implemented_problems",
+            now=now,
+        )
     record("change.implemented", now=now, actor=actor, target=change, result=result.value)
+
+
+def fixed_problems(change: ChangeRequest) -> list:
+    """The problems whose permanent fix is this change (Pasal 22(4))."""
+    from hai.problems.models import Problem
+
+    return list(
+        db.session.scalars(
+            select(Problem).where(Problem.fix_change_id == change.id).order_by(Problem.id)
+        )
+    )
 
 
 def review(change: ChangeRequest, note: str, *, now: datetime, actor) -> None:

@@ -176,6 +176,17 @@ def _unit_choices() -> list:
     return choices([("", "— pilih unit —")] + [(u.id, u.name) for u in units])
 
 
+def _ci_choices() -> list:
+    from hai.cmdb.models import ConfigurationItem
+
+    items = db.session.scalars(
+        select(ConfigurationItem)
+        .where(ConfigurationItem.is_active.is_(True))
+        .order_by(ConfigurationItem.code)
+    )
+    return choices([("", "— tidak ada —")] + [(c.id, f"{c.code} {c.name}") for c in items])
+
+
 def _forms(change: ChangeRequest, given: dict) -> dict:
     """The forms the user may use on the request in its present state."""
     version = {"row_version": str(change.row_version)}
@@ -190,9 +201,10 @@ def _forms(change: ChangeRequest, given: dict) -> dict:
         rv["owner_form"] = given.get("owner_form") or OwnerForm(
             formdata=None,
             data={**version, "owner_unit_id": str(change.owner_unit_id or ""),
-                  "owner_contact": change.owner_contact},
+                  "owner_contact": change.owner_contact, "ci_id": str(change.ci_id or "")},
         )  # fmt: skip
         rv["owner_form"].owner_unit_id.choices = _unit_choices()
+        rv["owner_form"].ci_id.choices = _ci_choices()
     member = services.active_member(me) if me.can(Capability.CHANGE_DECIDE) else None
     if member is not None and deciding and change.owner_unit_id is not None:
         data = {**version}
@@ -231,6 +243,7 @@ def _detail(change: ChangeRequest, status: int = 200, **given):
             "changes/detail.html",
             change=change,
             composition_problem=services.composition_problem(),
+            problems=services.fixed_problems(change),
             **_forms(change, given),
         ),
         status,
@@ -274,11 +287,16 @@ def owner(change_id: int):
     change = _get_or_404(change_id)
     form = OwnerForm()
     form.owner_unit_id.choices = _unit_choices()
+    form.ci_id.choices = _ci_choices()
     now, me = utcnow(), current_user
 
     def run():
+        from hai.cmdb.models import ConfigurationItem
+
         unit = db.session.get(OrgUnit, int(form.owner_unit_id.data))
-        services.link_owner(change, unit, form.owner_contact.data, now=now, actor=me)
+        raw = form.ci_id.data or ""
+        ci = db.session.get(ConfigurationItem, int(raw)) if raw.isdigit() else None
+        services.link_owner(change, unit, form.owner_contact.data, now=now, actor=me, ci=ci)
 
     return _act(
         change, form, "owner_form", run, "Pemilik produk ditetapkan; RFC diteruskan ke CAB."

@@ -200,6 +200,8 @@ class Ticket(db.Model):
     version_id: Mapped[int] = mapped_column(ForeignKey("catalog_version.id"))
     service_id: Mapped[int | None] = mapped_column(ForeignKey("catalog_service.id"))
     scope_id: Mapped[int | None] = mapped_column(ForeignKey("catalog_scope.id"))
+    # What is broken (PER-8 Pasal 22(5)): set by a handler, suggested from the scope.
+    ci_id: Mapped[int | None] = mapped_column(ForeignKey("configuration_item.id"), index=True)
     subject: Mapped[str] = mapped_column(String(300))
     description: Mapped[str] = mapped_column(Text, default="")
     type: Mapped[TicketType] = mapped_column(_enum(TicketType), default=TicketType.QUESTION)
@@ -250,6 +252,7 @@ class Ticket(db.Model):
     version = relationship("CatalogVersion")
     service = relationship("CatalogService")
     scope = relationship("CatalogScope")
+    ci = relationship("ConfigurationItem")
     assignee = relationship("User", foreign_keys=[assignee_id])
     answered_by = relationship("User", foreign_keys=[answered_by_id])
     created_by = relationship("User", foreign_keys=[created_by_id])

@@ -515,6 +515,22 @@ def reply(ticket: Ticket, body: str, *, actor, now: datetime) -> TicketEvent:
     return event
 
 
+def set_configuration_item(ticket: Ticket, ci, *, actor, now: datetime) -> None:
+    """Record what is broken: the configuration item the ticket is about (or none)."""
+    if (ci.id if ci else None) == ticket.ci_id:
+        raise TicketError("Item konfigurasi tiket ini sudah itu.", "ci_id")
+    ticket.ci_id = ci.id if ci else None
+    _event(
+        ticket,
+        EventKind.STATUS,
+        now=now,
+        actor=actor,
+        action="ci_set",
+        body=f"Item konfigurasi: {ci.code} {ci.name}" if ci else "Item konfigurasi dilepas",
+        ci_id=ticket.ci_id,
+    )
+
+
 def add_note(ticket: Ticket, body: str, *, actor, now: datetime) -> TicketEvent:
     if not body.strip():
         raise TicketError("Catatan tidak boleh kosong.", "body")
@@ -652,6 +668,21 @@ def answer(ticket: Ticket, body: str, *, actor, now: datetime) -> TicketEvent:
     _notify_requester(
         ticket, f"Jawaban atas: {ticket.subject}", body.strip(), now=now, key=f"answer:{event.id}"
     )
+    return event
+
+
+def answer_and_close(ticket: Ticket, body: str, *, note: str, actor, now: datetime) -> TicketEvent:
+    """Answer and close at once, when the cause was fixed outside the ticket (a problem
+    closed, PER-8 Pasal 22(4)): the requester gets the answer as for any answer, and a
+    ticket waiting for documents stops waiting, since nothing more is needed from them.
+    The requester may still reopen it within the reopening window."""
+    _require_open(ticket)
+    if ticket.status is TicketStatus.WAITING:
+        clocks.resume(clock_of(ticket), now=now)
+        ticket.paused = False
+        _status(ticket, TicketStatus.OPEN, now=now, actor=actor, action="resumed")
+    event = answer(ticket, body, actor=actor, now=now)
+    _close(ticket, CloseReason.RESOLVED, note.strip(), actor=actor, now=now)
     return event
 
 

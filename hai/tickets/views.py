@@ -427,6 +427,9 @@ def _detail_context(ticket: Ticket, **overrides) -> dict:
         reopen_days=current_app.config.get("HAI_REOPEN_DAYS", 7),
         forms=_action_forms(ticket) if handle else {},
     )
+    from hai.problems.queries import ticket_panel
+
+    context["service_panel"] = ticket_panel(current_user, ticket)
     context["forms"].update(overrides.pop("forms", {}))
     context.update(overrides)
     return context

@@ -134,6 +134,24 @@ NAV_ITEMS: list[NavItem] = [
         "Laporkan permasalahan kepada Kepala Seksi: masalah, peraturan, analisa, rekomendasi.",
     ),
     NavItem(
+        "Masalah",
+        "problems.index",
+        Capability.PROBLEM_VIEW,
+        "Gangguan berulang: saran sistem, akar masalah, solusi sementara, perbaikan, penutupan.",
+    ),
+    NavItem(
+        "Item Konfigurasi",
+        "cmdb.index",
+        Capability.CI_VIEW,
+        "Aplikasi, infrastruktur dan proses bisnis: apa yang terganggu di mana, siapa pemiliknya.",
+    ),
+    NavItem(
+        "Rilis",
+        "releases.index",
+        Capability.RELEASE_VIEW,
+        "Pengumuman rilis aplikasi dan proses bisnis oleh pemilik produk.",
+    ),
+    NavItem(
         "Jadwal Agen",
         "schedules.roster",
         Capability.SCHEDULE_MANAGE,

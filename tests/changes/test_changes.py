@@ -291,3 +291,57 @@ def test_requesters_see_only_their_own_rfcs(signed_in, people, db_session, make_
     other = signed_in(make_user(Role.PENGGUNA, user_type=1))
     assert other.get(f"/portal/perubahan/{change.id}").status_code == 404
     assert change.title not in other.get("/portal/perubahan").get_data(as_text=True)
+
+
+def test_rfc_points_to_a_configuration_item_and_fixes_a_problem(signed_in, people, db_session):
+    from hai.cmdb.models import ConfigurationItem
+    from hai.problems import services as problems
+    from hai.problems.models import Problem
+    from hai.tickets.models import Notification
+
+    _, change = submit_from_portal(signed_in, people, db_session)
+    span = db_session.scalar(select(ConfigurationItem).where(ConfigurationItem.code == "SPAN"))
+    manajer = signed_in(people["manajer"])
+    page = manajer.get(f"/perubahan/{change.id}").get_data(as_text=True)
+    manajer.post(
+        f"/perubahan/{change.id}/pemilik",
+        {"row_version": version_of(page), "owner_unit_id": str(people["chair"].unit_id),
+         "ci_id": str(span.id)},
+    )  # fmt: skip
+    db_session.refresh(change)
+    assert change.ci_id == span.id
+    ci_page = manajer.get(f"/ci/{span.id}").get_data(as_text=True)
+    assert change.number in ci_page
+
+    # The Manajer Layanan records the RFC as the problem's permanent fix.
+    problem = problems.create_problem(
+        title="Sinkronisasi SPAN lambat", description="", ci=span, ticket_list=[],
+        actor=people["manajer"], now=utcnow(),
+    )  # fmt: skip
+    problems.save_analysis(
+        problem, title=problem.title, description="", root_cause="Antrean penuh.",
+        fix_reference=f"Perbaikan melalui {change.number.lower()}", ci=span,
+        actor=people["manajer"], now=utcnow(),
+    )  # fmt: skip
+    assert problem.fix_change_id == change.id
+    with pytest.raises(problems.ProblemError, match="RFC-2099-99999 tidak ditemukan"):
+        problems.save_analysis(
+            problem, title=problem.title, description="", root_cause="x",
+            fix_reference="RFC-2099-99999", ci=span, actor=people["manajer"], now=utcnow(),
+        )  # fmt: skip
+    db_session.commit()
+    assert problem.number in manajer.get(f"/perubahan/{change.id}").get_data(as_text=True)
+    assert change.number in manajer.get(f"/problems/{problem.id}").get_data(as_text=True)
+
+    # When the change is carried out, the Manajer Layanan is told to check the problem.
+    chair = signed_in(people["chair"])
+    assess(chair, change)
+    decide(chair, change, "approve")
+    mp = signed_in(people["mp"])
+    act(mp, change, "mulai")
+    act(mp, change, "pelaksanaan", result="success", implementation="Antrean diperbesar.")
+    told = db_session.scalars(
+        select(Notification.text).where(Notification.user_id == people["manajer"].id)
+    ).all()
+    assert any(problem.number in t and change.number in t for t in told)
+    assert db_session.get(Problem, problem.id).fix_change.number == change.number

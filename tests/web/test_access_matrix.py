@@ -62,6 +62,12 @@ CHANGE_VIEW = CHANGE_RECORD | {Role.CAB, Role.MANAJER_PERUBAHAN, Role.KOORDINATO
 CHANGE_COORDINATE = frozenset({Role.MANAJER_LAYANAN, Role.KEPALA_SEKSI})
 CAB = frozenset({Role.CAB})
 CHANGE_IMPLEMENT = frozenset({Role.MANAJER_PERUBAHAN})
+# Service management (tests/problems, tests/cmdb, tests/releases).
+PROBLEM_VIEW = TICKET_VIEW | {Role.CAB, Role.MANAJER_PERUBAHAN}
+MANAJER = frozenset({Role.MANAJER_LAYANAN})
+CI_VIEW = TICKET_VIEW | {Role.CAB, Role.MANAJER_PERUBAHAN, Role.ADMIN}
+CI_MANAGE = frozenset({Role.ADMIN, Role.MANAJER_LAYANAN})
+RELEASE = frozenset({Role.AGEN_L2, Role.AGEN_L3, Role.MANAJER_LAYANAN})
 SCHEDULE_OWN = frozenset({Role.AGEN_L1, Role.AGEN_L2, Role.CSO})
 SLA_PREVIEW = frozenset(
     {
@@ -192,6 +198,19 @@ GET_PAGES: dict[str, frozenset[Role]] = {
     "/perubahan/baru": CHANGE_RECORD,
     "/perubahan/<int:change_id>": CHANGE_VIEW,
     "/perubahan/cab": ADMIN,
+    # Problems, configuration items, releases: the sample problem is confirmed, the
+    # sample item a seed one, the sample release announced by a Manajer Layanan.
+    "/problems": PROBLEM_VIEW,
+    "/problems/new": MANAJER,
+    "/problems/<int:problem_id>": PROBLEM_VIEW,
+    "/tickets/<int:ticket_id>/masalah": SEES_SAMPLE_TICKET,
+    "/ci": CI_VIEW,
+    "/ci/new": CI_MANAGE,
+    "/ci/<int:ci_id>": CI_VIEW,
+    "/ci/<int:ci_id>/edit": CI_MANAGE,
+    "/releases": PROBLEM_VIEW,
+    "/releases/new": RELEASE,
+    "/releases/<int:release_id>": PROBLEM_VIEW,
 }
 
 POST_ROUTES: dict[str, frozenset[Role]] = {
@@ -281,6 +300,18 @@ POST_ROUTES: dict[str, frozenset[Role]] = {
     "/perubahan/<int:change_id>/tinjauan": CHANGE_IMPLEMENT,
     "/perubahan/cab": ADMIN,
     "/perubahan/cab/<int:member_id>/berhenti": ADMIN,
+    "/problems/suggest": MANAJER,
+    "/problems/new": MANAJER,
+    "/problems/<int:problem_id>/act/<action>": MANAJER,
+    "/problems/<int:problem_id>/answer": TICKET_HANDLE,
+    "/problems/<int:problem_id>/tickets": TICKET_HANDLE,
+    "/problems/<int:problem_id>/tickets/<int:ticket_id>/unlink": TICKET_HANDLE,
+    "/tickets/<int:ticket_id>/masalah": TICKET_HANDLE,
+    "/tickets/<int:ticket_id>/ci": TICKET_HANDLE,
+    "/ci/new": CI_MANAGE,
+    "/ci/<int:ci_id>/edit": CI_MANAGE,
+    "/releases/new": RELEASE,
+    "/releases/<int:release_id>/klarifikasi": RELEASE,
 }
 PUBLIC = {
     "/",
@@ -392,6 +423,7 @@ def objects(app, db_session, make_user):
         **_sample_report(db_session),
         **_sample_roster(db_session),
         **_sample_change(db_session, portal_user),
+        **_sample_service_management(db_session, ticket),
     }
 
 
@@ -409,6 +441,41 @@ def _sample_change(db_session, portal_user) -> dict:
     member = services.add_member(make_user(Role.CAB), eselon3=False, now=utcnow(), actor=None)
     db_session.commit()
     return {"change_id": change.id, "member_id": member.id}
+
+
+def _sample_service_management(db_session, ticket) -> dict:
+    """A confirmed problem with the sample ticket linked, a seed configuration item, and
+    a release announced by a Manajer Layanan (its note published at once)."""
+    from hai.cmdb.models import ConfigurationItem
+    from hai.db_types import utcnow
+    from hai.problems import services as problems
+    from hai.releases import services as releases
+    from hai.web.timefmt import today_wib
+    from tests.factories import make_user
+
+    manajer = make_user(Role.MANAJER_LAYANAN)
+    ci = db_session.scalar(select(ConfigurationItem).where(ConfigurationItem.code == "SAKTI"))
+    problem = problems.create_problem(
+        title="Uji akses masalah",
+        description="",
+        ci=ci,
+        ticket_list=[ticket],
+        actor=manajer,
+        now=utcnow(),
+    )
+    release = releases.announce(
+        releases.ReleaseData(
+            ci_id=ci.id,
+            version="uji-akses",
+            released_on=today_wib(),
+            changes="Uji perubahan.",
+            impact="Uji dampak.",
+        ),
+        actor=manajer,
+        now=utcnow(),
+    )
+    db_session.commit()
+    return {"problem_id": problem.id, "ci_id": ci.id, "release_id": release.id}
 
 
 def _sample_report(db_session) -> dict:
@@ -690,6 +757,9 @@ def _url(rule: str, objects: dict, *, read_only: bool) -> str:
         "entry_id",
         "change_id",
         "member_id",
+        "problem_id",
+        "ci_id",
+        "release_id",
     ):
         key = name
         # Plain viewing pages use the active version (visible to all roles).
