@@ -195,7 +195,7 @@ def scheduler_command(once):
     lock = acquire_leadership(app)
     while lock is None:
         click.echo("another scheduler holds the lock; waiting", err=True)
-        time.sleep(30)
+        time.sleep(app.config.get("HAI_SCHEDULER_RETRY_SECONDS", 30))
         lock = acquire_leadership(app)
     click.echo("scheduler started")
     build_scheduler(app).start()

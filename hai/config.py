@@ -100,6 +100,8 @@ class BaseConfig:
     SCHEDULER_TIMEZONE = "Asia/Jakarta"
     # Agent schedules: minutes after a shift's start within which signing in is on time.
     HAI_LATE_GRACE_MINUTES = int(os.environ.get("HAI_LATE_GRACE_MINUTES", "5"))
+    # How often a standby scheduler process tries to take over the leadership lock.
+    HAI_SCHEDULER_RETRY_SECONDS = float(os.environ.get("HAI_SCHEDULER_RETRY_SECONDS", "30"))
     # The unit running HAI-DJPb: the CAB needs an Eselon III official of it (Pasal 22(6)b).
     HAI_HOME_UNIT = os.environ.get("HAI_HOME_UNIT", "DIT-SITP")
 

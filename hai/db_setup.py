@@ -25,4 +25,10 @@ def configure_engine_events(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def sqlite_begin(conn):
-        conn.exec_driver_sql("BEGIN")
+        # IMMEDIATE: take the write lock when the transaction starts, waiting for it up to
+        # the busy timeout. A deferred transaction that reads and then writes cannot wait:
+        # if another writer committed meanwhile, SQLite answers "database is locked" at
+        # once (its snapshot is stale), which concurrent users would see
+        # (tests/reliability). The price: this app's transactions run one at a time, as
+        # Rails does on SQLite; the production database is PostgreSQL.
+        conn.exec_driver_sql("BEGIN IMMEDIATE")

@@ -26,5 +26,7 @@ trap cleanup EXIT
   start >/dev/null
 
 export HAI_TEST_DATABASE_URL="postgresql+psycopg://postgres@127.0.0.1:$PORT/postgres"
+# For the fault tests that restart the server under load (tests/reliability).
+export HAI_TEST_PG_DATA="$DIR/data" HAI_TEST_PG_BIN="$PGBIN" HAI_TEST_PG_AS="${AS[*]:-}"
 echo "PostgreSQL $("$PGBIN/postgres" --version | awk '{print $3}') on 127.0.0.1:$PORT"
 "$@"

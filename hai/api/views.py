@@ -8,11 +8,14 @@ reads the request, calls them, and writes their answer or their refusal as JSON.
 
 from __future__ import annotations
 
+import logging
+
 from flask import Blueprint, g, jsonify, request
-from sqlalchemy import select
+from sqlalchemy import select, update
+from sqlalchemy.exc import OperationalError
 
 from hai.api import payloads
-from hai.api.models import ApiCall
+from hai.api.models import ApiCall, ApiToken
 from hai.api.payloads import ApiError, Reader, invalid
 from hai.api.tokens import calls_in_window, token_from_header
 from hai.auth.models import User
@@ -27,6 +30,8 @@ from hai.tickets import services
 from hai.tickets.models import Ticket, TicketType
 from hai.web.requestinfo import client_ip
 from hai.web.timefmt import WIB
+
+log = logging.getLogger(__name__)
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)
@@ -51,6 +56,7 @@ def authenticate():
     if token is None:
         raise ApiError(401, "unauthorized", "Token API tidak ada, tidak sah, atau sudah dicabut.")
     g.api_token = token
+    g.api_token_id = token.id
     if calls_in_window(token, g.api_started) >= token.rate_per_minute:
         raise ApiError(429, "rate_limited", "Terlalu banyak panggilan; coba lagi sebentar lagi.")
     return None
@@ -58,24 +64,32 @@ def authenticate():
 
 @bp.after_request
 def record_call(response):
-    token = g.get("api_token")
-    if token is None:
+    if g.get("api_token") is None:
         return response
+    token_id = g.api_token_id  # read before any rollback expires the token
     if response.status_code >= 500:
         db.session.rollback()
-    db.session.add(
-        ApiCall(
-            token_id=token.id,
-            at=g.api_started,
-            method=request.method,
-            path=request.full_path.rstrip("?")[:300],
-            status=response.status_code,
-            ip_address=client_ip()[:64],
-            ticket_id=g.get("api_ticket_id"),
+    try:
+        db.session.add(
+            ApiCall(
+                token_id=token_id,
+                at=g.api_started,
+                method=request.method,
+                path=request.full_path.rstrip("?")[:300],
+                status=response.status_code,
+                ip_address=client_ip()[:64],
+                ticket_id=g.get("api_ticket_id"),
+            )
         )
-    )
-    token.last_used_at = g.api_started
-    db.session.commit()
+        db.session.execute(
+            update(ApiToken).where(ApiToken.id == token_id).values(last_used_at=g.api_started)
+        )
+        db.session.commit()
+    except OperationalError:
+        # The database went away (its 503 is already the answer): the call cannot be
+        # recorded, which must not turn the answer into a crash.
+        db.session.rollback()
+        log.warning("API call not recorded: database unavailable")
     if response.status_code == 429:
         response.headers["Retry-After"] = "60"
     return response

@@ -301,6 +301,39 @@ def test_server_down_keeps_everything_queued_then_delivers(
         assert row.attempts == 2 and row.sent_at == NOW + timedelta(minutes=1)
 
 
+def test_an_hour_without_the_mail_server_then_everything_drains_once(
+    app, db_session, dead_port, smtp_server, use_smtp
+):
+    """The scheduler keeps passing every minute for an hour of simulated time while the SMTP
+    server is down; when it is back, every message goes out, each exactly once."""
+    use_smtp(dead_port)
+    for n in range(5):
+        queue(f"pemohon{n}@test.hai")
+    db_session.commit()
+    minute = timedelta(minutes=1)
+    at = NOW
+    while at < NOW + timedelta(hours=1):
+        assert deliver_due(smtp_settings(app), now=at)["sent"] == 0
+        at += minute
+    rows = all_messages(db_session)
+    assert all(r.status is OutboxStatus.QUEUED for r in rows)
+    assert all(r.next_attempt_at <= NOW + timedelta(hours=1, minutes=30) for r in rows)
+
+    use_smtp(smtp_server.port)  # back after an hour
+    sent = 0
+    while sent < 5 and at < NOW + timedelta(hours=3):
+        sent += deliver_due(smtp_settings(app), now=at)["sent"]
+        at += minute
+    assert sent == 5
+    assert sorted(m.rcpt_tos[0] for m in smtp_server.handler.received) == [
+        f"pemohon{n}@test.hai" for n in range(5)
+    ]
+    for _ in range(10):  # later passes send nothing twice
+        assert deliver_due(smtp_settings(app), now=at)["sent"] == 0
+        at += minute
+    assert len(smtp_server.handler.received) == 5
+
+
 def test_server_down_never_gives_a_message_up(app, db_session, dead_port, use_smtp):
     use_smtp(dead_port)
     queue()
