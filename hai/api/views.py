@@ -14,7 +14,7 @@ from sqlalchemy import select
 from hai.api import payloads
 from hai.api.models import ApiCall
 from hai.api.payloads import ApiError, Reader, invalid
-from hai.api.tokens import calls_in_window, token_from_header
+from hai.api.tokens import calls_in_window, created_by, token_from_header
 from hai.auth.models import User
 from hai.auth.permissions import api_token, public
 from hai.auth.roles import Role
@@ -100,8 +100,9 @@ def rule_error(error: RuleError):
 
 
 def _ticket_or_404(number: str) -> Ticket:
+    """A ticket this token created; any other answers as if it did not exist."""
     ticket = db.session.scalar(select(Ticket).where(Ticket.number == number.upper()))
-    if ticket is None:
+    if ticket is None or not created_by(g.api_token, ticket.id):
         raise ApiError(404, "not_found", f"Tiket {number} tidak ditemukan.")
     g.api_ticket_id = ticket.id
     return ticket
@@ -184,7 +185,9 @@ def create_ticket():
             queue_cso_answer(ticket, answer, actor=cso, now=now)
             if close:
                 services.confirm_and_close(ticket, "", actor=cso, now=now)
-    db.session.commit()
+    # No commit here: ``record_call`` commits the ticket together with this call's row,
+    # which is what lets the token read the ticket later (``created_by``).
+    db.session.flush()
     g.api_ticket_id = ticket.id
     response = jsonify(payloads.ticket_json(ticket, now, db.session))
     response.status_code = 201
