@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed-$(shell sha1sum pyproject.toml | cut -c1-12)
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run setup test test-sqlite test-postgres system-deps bench lint clean
+.PHONY: run setup test test-sqlite test-postgres system-deps bench lint audit clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -33,6 +33,7 @@ run: $(STAMP)
 ## make test: the whole suite on SQLite (with the browser tests) and on PostgreSQL
 test: $(STAMP) system-deps
 	$(PY) -m ruff check .
+	$(PY) scripts/audit_deps.py
 	$(PY) -m pytest -q -p no:cacheprovider
 	bash scripts/with-postgres.sh $(PY) -m pytest -q -p no:cacheprovider -m "not browser"
 
@@ -59,6 +60,11 @@ bench: $(STAMP) system-deps
 	bash scripts/with-postgres.sh $(PY) -m bench.tickets --tickets $(TICKETS) --open $(OPEN)
 	$(PY) -m bench.haipedia --articles $(ARTICLES)
 	bash scripts/with-postgres.sh $(PY) -m bench.haipedia --articles $(ARTICLES)
+
+## make audit: known vulnerabilities in the installed packages (pip-audit; needs PyPI's
+## vulnerability data: says so, and fails with HAI_AUDIT_REQUIRED=1, when unreachable)
+audit: $(STAMP)
+	$(PY) scripts/audit_deps.py
 
 lint: $(STAMP)
 	$(PY) -m ruff check .

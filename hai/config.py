@@ -57,6 +57,13 @@ class BaseConfig:
     LOGIN_MAX_FAILURES_PER_ACCOUNT = 5
     LOGIN_MAX_FAILURES_PER_ADDRESS = 20
     LOGIN_THROTTLE_WINDOW = timedelta(minutes=15)
+    # "Lupa kata sandi" (hai.auth.resets): how long an emailed link works, and how many
+    # requests one account and one network address may make in an hour.
+    PASSWORD_RESET_LIFETIME = timedelta(
+        minutes=int(os.environ.get("HAI_PASSWORD_RESET_MINUTES", "30"))
+    )
+    PASSWORD_RESET_PER_ACCOUNT_PER_HOUR = 3
+    PASSWORD_RESET_PER_ADDRESS_PER_HOUR = 10
     ALLOW_DEMO_USERS = True
     # Outgoing email (hai.mail.sender); flags accept 1/true/yes/on.
     HAI_SMTP_HOST = os.environ.get("HAI_SMTP_HOST", "localhost")

@@ -3,7 +3,7 @@
 from hai.api.models import ApiCall, ApiToken  # noqa: F401
 from hai.attachments.models import Attachment  # noqa: F401
 from hai.audit.models import AuditEvent  # noqa: F401
-from hai.auth.models import LoginAttempt, User, UserRole, UserSession  # noqa: F401
+from hai.auth.models import LoginAttempt, PasswordReset, User, UserRole, UserSession  # noqa: F401
 from hai.broadcasts.models import (  # noqa: F401
     Broadcast,
     BroadcastDelivery,

@@ -37,7 +37,11 @@ class ApiCall(db.Model):
     """Every call with a token (the audit of the API, and what the rate limit counts)."""
 
     __tablename__ = "api_call"
-    __table_args__ = (Index("ix_api_call_token_at", "token_id", "at"),)
+    __table_args__ = (
+        Index("ix_api_call_token_at", "token_id", "at"),
+        # A token reads only the tickets it created (hai.api.tokens.created_by).
+        Index("ix_api_call_token_ticket", "token_id", "ticket_id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     token_id: Mapped[int] = mapped_column(ForeignKey("api_token.id", ondelete="CASCADE"))

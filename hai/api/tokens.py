@@ -88,3 +88,22 @@ def calls_in_window(token: ApiToken, now: datetime) -> int:
         .select_from(ApiCall)
         .where(ApiCall.token_id == token.id, ApiCall.at > now - RATE_WINDOW)
     )
+
+
+def created_by(token: ApiToken, ticket_id: int) -> bool:
+    """Whether ``token`` created the ticket: an integration reads and updates only its own
+    tickets (never a portal ticket, another integration's, or a confidential complaint
+    recorded by an agent). The creating call is recorded in the ticket's transaction."""
+    return (
+        db.session.scalar(
+            select(ApiCall.id)
+            .where(
+                ApiCall.token_id == token.id,
+                ApiCall.ticket_id == ticket_id,
+                ApiCall.method == "POST",
+                ApiCall.status == 201,
+            )
+            .limit(1)
+        )
+        is not None
+    )

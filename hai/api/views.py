@@ -17,7 +17,7 @@ from sqlalchemy.exc import OperationalError
 from hai.api import payloads
 from hai.api.models import ApiCall, ApiToken
 from hai.api.payloads import ApiError, Reader, invalid
-from hai.api.tokens import calls_in_window, token_from_header
+from hai.api.tokens import calls_in_window, created_by, token_from_header
 from hai.auth.models import User
 from hai.auth.permissions import api_token, public
 from hai.auth.roles import Role
@@ -86,10 +86,16 @@ def record_call(response):
         )
         db.session.commit()
     except OperationalError:
-        # The database went away (its 503 is already the answer): the call cannot be
-        # recorded, which must not turn the answer into a crash.
+        # The database went away: the call cannot be recorded, which must not turn the
+        # answer into a crash. A write whose commit (here, with its call record) failed
+        # did not happen: say so instead of the success the view prepared.
         db.session.rollback()
         log.warning("API call not recorded: database unavailable")
+        if request.method != "GET" and response.status_code < 400:
+            from hai.web.errors import render_error
+
+            response, _ = render_error(503)
+            response.status_code = 503
     if response.status_code == 429:
         response.headers["Retry-After"] = "60"
     return response
@@ -114,8 +120,9 @@ def rule_error(error: RuleError):
 
 
 def _ticket_or_404(number: str) -> Ticket:
+    """A ticket this token created; any other answers as if it did not exist."""
     ticket = db.session.scalar(select(Ticket).where(Ticket.number == number.upper()))
-    if ticket is None:
+    if ticket is None or not created_by(g.api_token, ticket.id):
         raise ApiError(404, "not_found", f"Tiket {number} tidak ditemukan.")
     g.api_ticket_id = ticket.id
     return ticket
@@ -198,7 +205,9 @@ def create_ticket():
             queue_cso_answer(ticket, answer, actor=cso, now=now)
             if close:
                 services.confirm_and_close(ticket, "", actor=cso, now=now)
-    db.session.commit()
+    # No commit here: ``record_call`` commits the ticket together with this call's row,
+    # which is what lets the token read the ticket later (``created_by``).
+    db.session.flush()
     g.api_ticket_id = ticket.id
     response = jsonify(payloads.ticket_json(ticket, now, db.session))
     response.status_code = 201

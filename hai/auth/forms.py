@@ -41,6 +41,25 @@ class PasswordChangeForm(HaiForm):
             raise ValidationError("Kata sandi baru dan ulangannya tidak sama.")
 
 
+class ForgotPasswordForm(HaiForm):
+    email = EmailField("Email", validators=[DataRequired(REQUIRED), Length(max=254)])
+
+
+class NewPasswordForm(HaiForm):
+    """The new password chosen through an emailed reset link."""
+
+    password = PasswordField(
+        "Kata sandi baru", validators=[DataRequired(REQUIRED), Length(max=128)]
+    )
+    confirm_password = PasswordField("Ulangi kata sandi baru", validators=[DataRequired(REQUIRED)])
+
+    def validate_confirm_password(self, field):
+        if field.data != self.password.data:
+            from wtforms.validators import ValidationError
+
+            raise ValidationError("Kata sandi baru dan ulangannya tidak sama.")
+
+
 class MultiCheckboxField(SelectMultipleField):
     widget = ListWidget(prefix_label=False)
     option_widget = CheckboxInput()

@@ -117,3 +117,22 @@ class LoginAttempt(db.Model):
     ip_address: Mapped[str] = mapped_column(String(64))
     attempted_at: Mapped[datetime] = mapped_column(UTCDateTime())
     succeeded: Mapped[bool] = mapped_column()
+
+
+class PasswordReset(db.Model):
+    """A "Lupa kata sandi" link: only the token's hash is kept; spent once used, when a
+    newer link is asked for, or by any password change after it was issued."""
+
+    __tablename__ = "password_reset"
+    __table_args__ = (Index("ix_password_reset_user_created", "user_id", "created_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    spent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    spent_reason: Mapped[str] = mapped_column(String(20), default="")
+    ip_address: Mapped[str] = mapped_column(String(64), default="")
+
+    user: Mapped[User] = relationship()

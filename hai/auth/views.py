@@ -16,9 +16,11 @@ from flask import (
 from flask_login import current_user, login_user, logout_user
 from sqlalchemy import func, or_, select
 
-from hai.auth import services
+from hai.auth import resets, services
 from hai.auth.forms import (
+    ForgotPasswordForm,
     LoginForm,
+    NewPasswordForm,
     PasswordChangeForm,
     ResetPasswordForm,
     UserFilterForm,
@@ -145,6 +147,85 @@ def change_password():
         render_template("auth/account.html", form=form, sessions=active_sessions(current_user)),
         422,
     )
+
+
+# --- "Lupa kata sandi": a reset link by email ------------------------------------
+
+RESET_REQUESTED = (
+    "Jika alamat itu terdaftar pada akun yang aktif, tautan untuk mengatur ulang kata sandi "
+    "telah dikirim. Periksa kotak masuk (dan folder spam) Anda."
+)
+
+
+def _reset_policy() -> resets.ResetPolicy:
+    cfg = current_app.config
+    return resets.ResetPolicy(
+        lifetime=cfg["PASSWORD_RESET_LIFETIME"],
+        max_per_account=cfg["PASSWORD_RESET_PER_ACCOUNT_PER_HOUR"],
+        max_per_address=cfg["PASSWORD_RESET_PER_ADDRESS_PER_HOUR"],
+        allow_demo=cfg["ALLOW_DEMO_USERS"],
+    )
+
+
+@bp.route("/lupa-sandi", methods=["GET", "POST"])
+@public
+def forgot_password():
+    form = ForgotPasswordForm()
+    status = 200
+    if form.validate_on_submit():
+        from hai.surveys.jobs import public_url  # the configured address, never the Host header
+
+        now, policy = utcnow(), _reset_policy()
+        try:
+            issued = resets.request_reset(form.email.data, now=now, ip=client_ip(), policy=policy)
+        except resets.ResetThrottled as exc:
+            db.session.commit()  # keep the audit row of the refusal
+            form.form_errors.append(exc.message)
+            return render_template("auth/forgot_password.html", form=form), 429
+        if issued is not None:
+            user, token = issued
+            resets.send_reset_email(
+                user,
+                link=public_url("auth.reset_password", token=token),
+                minutes=int(policy.lifetime.total_seconds() // 60),
+                now=now,
+            )
+        db.session.commit()
+        # The same answer whether or not the address has an account.
+        flash(RESET_REQUESTED, "info")
+        return redirect(url_for("auth.login"))
+    if request.method == "POST":
+        status = 422
+    return render_template("auth/forgot_password.html", form=form), status
+
+
+@bp.route("/lupa-sandi/<token>", methods=["GET", "POST"])
+@public
+def reset_password(token: str):
+    """Opening the link (a GET, as mail scanners do) only shows the form; the POST spends it."""
+    now = utcnow()
+    try:
+        link = resets.link_for(token, now=now)
+    except resets.ResetError as exc:
+        if request.method == "POST":
+            resets.record_refusal(now=now, ip=client_ip())
+            db.session.commit()
+        return render_template("auth/reset_password.html", error=exc.message, form=None), 400
+    form = NewPasswordForm()
+    if form.validate_on_submit():
+        ok, user = submit(
+            form,
+            lambda: resets.complete_reset(token, form.password.data, now=now, ip=client_ip()),
+        )
+        if ok:
+            logout_user()
+            session.clear()
+            flash("Kata sandi baru telah disimpan. Semua sesi diakhiri; silakan masuk.", "success")
+            return redirect(url_for("auth.login"))
+    status = 422 if request.method == "POST" else 200
+    return render_template(
+        "auth/reset_password.html", form=form, email=link.user.email, error=None
+    ), status
 
 
 # --- administrators' user pages ------------------------------------------------

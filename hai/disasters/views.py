@@ -14,7 +14,7 @@ from sqlalchemy import select
 from hai.auth.permissions import Capability, requires
 from hai.auth.roles import Role
 from hai.db_types import utcnow
-from hai.disasters import services
+from hai.disasters import policy, services
 from hai.disasters.forms import (
     REPORT_CHANNELS,
     AnalysisForm,
@@ -32,6 +32,7 @@ from hai.disasters.models import (
 )
 from hai.extensions import db
 from hai.org.models import OrgUnit, UnitKind
+from hai.surveys.jobs import public_url  # emailed links: the configured address, not Host
 from hai.web.forms import attach_error, submit
 from hai.web.timefmt import WIB
 
@@ -154,7 +155,7 @@ def _attach(report: DisasterReport, files, now) -> None:
 @requires(Capability.DISASTER_VIEW)
 def index():
     show = request.args.get("status", "open")
-    query = select(DisasterReport)
+    query = select(DisasterReport).where(policy.visibility_clause(current_user))
     if show == "open":
         query = query.where(DisasterReport.status.in_(OPEN))
     rows = list(db.session.scalars(query.order_by(DisasterReport.received_at.desc()).limit(300)))
@@ -168,10 +169,7 @@ def index():
 
 
 def _report_or_404(report_id: int) -> DisasterReport:
-    report = db.session.get(DisasterReport, report_id)
-    if report is None:
-        abort(404)
-    return report
+    return policy.get_report_or_404(current_user, report_id)
 
 
 def _forms(report: DisasterReport) -> dict:
@@ -310,7 +308,7 @@ def act(report_id: int, action: str):
                 report,
                 actor=me,
                 now=now,
-                print_url=url_for("disasters.printable", report_id=report.id, _external=True),
+                print_url=public_url("disasters.printable", report_id=report.id),
             )
         if action == "close_office":
             return services.close_office(report, form.start.data, form.end.data, actor=me, now=now)

@@ -68,8 +68,10 @@ def _is_official(email: str) -> bool:
 
 
 def _activation_link(user) -> str:
+    from hai.surveys.jobs import public_url  # the configured address, never the Host header
+
     token = portal.activation_token(user, current_app.config["SECRET_KEY"])
-    return url_for("portal.activate", token=token, _external=True)
+    return public_url("portal.activate", token=token)
 
 
 # --- registration and activation (public) ------------------------------------------

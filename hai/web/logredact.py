@@ -1,12 +1,14 @@
-"""Keep secrets carried in URLs (activation links, survey links) out of access logs."""
+"""Keep secrets carried in URLs (activation, password reset and survey links) out of
+access logs."""
 
 from __future__ import annotations
 
 import logging
 import re
 
-# /daftar/aktivasi/<token> and /survei/<token>: the token is a credential.
-SECRET_PATHS = re.compile(r"(/daftar/aktivasi/|/survei/)[^\s/?\"]+")
+# /daftar/aktivasi/<token>, /lupa-sandi/<token> and /survei/<token>: the token is a
+# credential.
+SECRET_PATHS = re.compile(r"(/daftar/aktivasi/|/lupa-sandi/|/survei/)[^\s/?\"]+")
 
 
 def redact(text: str) -> str:

@@ -231,3 +231,20 @@ def test_openapi_document_is_public_and_lists_the_channels(app):
     assert doc["openapi"].startswith("3.0")
     channels = doc["components"]["schemas"]["NewTicket"]["properties"]["channel"]["enum"]
     assert "whatsapp" in channels and "hai_cso" in channels and len(channels) == 10
+
+
+def test_a_write_whose_commit_fails_answers_503_not_success(api, db_session, monkeypatch):
+    from sqlalchemy.exc import OperationalError
+
+    from hai.extensions import db
+
+    def down():
+        raise OperationalError("COMMIT", {}, Exception("server closed the connection"))
+
+    before = tickets(db_session)
+    monkeypatch.setattr(db.session, "commit", down)
+    response = api.post("/api/v1/tickets", new())
+    assert response.status_code == 503
+    assert response.get_json()["error"]["code"]
+    monkeypatch.undo()
+    assert tickets(db_session) == before

@@ -12,7 +12,9 @@ from hai.db_types import utcnow
 from hai.mail.models import OutboxMessage
 
 PASSWORD = "kata-sandi-portal-uji"
-LINK_RE = re.compile(r"http://localhost/daftar/aktivasi/(\S+)")
+# Links are built from HAI_PUBLIC_URL (unset in tests: http://localhost:5000), never from
+# the request's Host header.
+LINK_RE = re.compile(r"http://localhost:5000/daftar/aktivasi/(\S+)")
 
 
 def service(db_session, code: str, version: str = "2023.1") -> CatalogService:
