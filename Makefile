@@ -54,12 +54,16 @@ TICKETS ?= 1000000
 OPEN ?= 200000
 ## HAIPEDIA search on 50,000 generated articles per database (ARTICLES to scale it)
 ARTICLES ?= 50000
+## Load test: simulated staff users against gunicorn workers on PostgreSQL (bench/load.py)
+LOAD_USERS ?= 200
+LOAD_SECONDS ?= 600
 bench: $(STAMP) system-deps
 	$(PY) -m bench
 	$(PY) -m bench.tickets --tickets $(TICKETS) --open $(OPEN)
 	bash scripts/with-postgres.sh $(PY) -m bench.tickets --tickets $(TICKETS) --open $(OPEN)
 	$(PY) -m bench.haipedia --articles $(ARTICLES)
 	bash scripts/with-postgres.sh $(PY) -m bench.haipedia --articles $(ARTICLES)
+	bash scripts/with-postgres.sh $(PY) -m bench.load --users $(LOAD_USERS) --seconds $(LOAD_SECONDS)
 
 ## make audit: known vulnerabilities in the installed packages (pip-audit; needs PyPI's
 ## vulnerability data: says so, and fails with HAI_AUDIT_REQUIRED=1, when unreachable)
