@@ -41,7 +41,8 @@ class BaseConfig:
     SQLALCHEMY_DATABASE_URI = _database_url(INSTANCE_PATH)
     SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
     SECRET_KEY = os.environ.get("SECRET_KEY", "dev-only-not-secret")
-    UPLOAD_FOLDER = str(INSTANCE_PATH / "uploads")
+    # Attachments; with several app servers, a folder every one of them mounts (NFS).
+    UPLOAD_FOLDER = os.environ.get("HAI_UPLOAD_FOLDER") or str(INSTANCE_PATH / "uploads")
     # Up to five attachments of 15 MB each in one form, plus the form itself.
     MAX_CONTENT_LENGTH = 80 * 1024 * 1024
     WTF_CSRF_ENABLED = True
