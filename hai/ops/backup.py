@@ -401,7 +401,13 @@ def _staged(archive: Path, staging_parent: Path) -> Iterator[tuple[Path, dict]]:
             with tarfile.open(archive, mode="r:gz") as tar:
                 for member in tar:
                     _unpack_member(tar, member, staging, seen)
-        except (tarfile.TarError, EOFError, zlib.error, OSError) as exc:
+        except OSError as exc:
+            if exc.errno is not None:  # our side: disk full, permissions
+                raise BackupError(f"Gagal menulis folder pemulihan sementara: {exc}") from None
+            raise BackupError(
+                f"Arsip rusak atau bukan arsip cadangan HAI ({type(exc).__name__}: {exc})."
+            ) from None
+        except (tarfile.TarError, EOFError, zlib.error) as exc:
             raise BackupError(
                 f"Arsip rusak atau bukan arsip cadangan HAI ({type(exc).__name__}: {exc})."
             ) from None
