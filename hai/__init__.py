@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 from pathlib import Path
 
 from flask import Flask, session
@@ -24,6 +23,7 @@ def create_app(config: type[BaseConfig] | None = None, overrides: dict | None = 
     Path(app.config["UPLOAD_FOLDER"]).mkdir(parents=True, exist_ok=True)
 
     _configure_logging(app)
+    _apply_proxy_fix(app)
     _init_extensions(app)
     _register_blueprints(app)
     _register_web(app)
@@ -38,13 +38,23 @@ def create_app(config: type[BaseConfig] | None = None, overrides: dict | None = 
 
 
 def _configure_logging(app: Flask) -> None:
+    from hai.web import requestlog
     from hai.web.logredact import install
 
     install()
+    requestlog.init_app(app)
+    # Tests keep pytest's log capture; `flask run --debug` keeps Flask's own handler.
     if not app.debug and not app.testing:
-        logging.basicConfig(
-            level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-        )
+        requestlog.install_handler(app)
+
+
+def _apply_proxy_fix(app: Flask) -> None:
+    """Trust X-Forwarded-For/-Proto/-Host from the configured number of proxies."""
+    hops = int(app.config.get("PROXY_HOPS") or 0)
+    if hops > 0:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
 
 
 def _init_extensions(app: Flask) -> None:
@@ -98,6 +108,7 @@ def _register_blueprints(app: Flask) -> None:
     from hai.haipedia.views import bp as haipedia_bp
     from hai.home.views import bp as home_bp
     from hai.mail.views import bp as mail_bp
+    from hai.ops.views import bp as ops_bp
     from hai.org.views import bp as org_bp
     from hai.portal.views import bp as portal_bp
     from hai.problems.views import bp as problems_bp
@@ -132,6 +143,7 @@ def _register_blueprints(app: Flask) -> None:
         cmdb_bp,
         problems_bp,
         releases_bp,
+        ops_bp,
     ):
         app.register_blueprint(bp)
 

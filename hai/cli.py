@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import sys
 import time
+from pathlib import Path
 
 import click
 from flask import Flask, current_app
@@ -199,6 +200,59 @@ def scheduler_command(once):
         lock = acquire_leadership(app)
     click.echo("scheduler started")
     build_scheduler(app).start()
+
+
+@hai_cli.command("backup")
+@click.argument("path", type=click.Path(path_type=Path))
+def backup_command(path):
+    """Back up the database and the attachments into one archive (.tar.gz).
+
+    PATH is the archive to write, or a folder to put hai-backup-<time>.tar.gz in. SQLite:
+    an online copy through SQLite's backup API; PostgreSQL: pg_dump (custom format) of
+    one snapshot. The manifest inside lists the schema revision, the rows of every table
+    and the SHA-256 of every file. The archive holds personal data: it is written
+    readable by its owner only; keep it encrypted and off this machine.
+    """
+    from hai.ops.backup import BackupError, create_backup
+
+    try:
+        summary = create_backup(current_app._get_current_object(), path, now=utcnow())
+    except BackupError as exc:
+        raise click.ClickException(str(exc)) from None
+    manifest = summary.manifest
+    click.echo(
+        f"cadangan ditulis: {summary.path} ({manifest['dialect']}, revisi skema "
+        f"{manifest['schema_revision']}, {summary.rows} baris dalam "
+        f"{len(manifest['database']['tables'])} tabel, {summary.attachments} lampiran)"
+    )
+
+
+@hai_cli.command("restore")
+@click.argument("path", type=click.Path(path_type=Path))
+@click.option(
+    "--force",
+    is_flag=True,
+    help="Timpa basis data dan folder lampiran yang tidak kosong.",
+)
+def restore_command(path, force):
+    """Restore an archive written by `hai backup` into this configuration's database
+    and attachments folder.
+
+    The archive is checked against its manifest first; one of another schema revision
+    or another database engine is refused. The target must be empty unless --force.
+    Stop the app servers and the scheduler before restoring.
+    """
+    from hai.ops.backup import BackupError, restore_backup
+
+    try:
+        summary = restore_backup(current_app._get_current_object(), path, force=force)
+    except BackupError as exc:
+        raise click.ClickException(str(exc)) from None
+    manifest = summary.manifest
+    click.echo(
+        f"dipulihkan dari {summary.path} (dibuat {manifest['created_at']}, revisi skema "
+        f"{manifest['schema_revision']}): {summary.rows} baris, {summary.attachments} lampiran"
+    )
 
 
 def register_cli(app: Flask) -> None:

@@ -41,7 +41,8 @@ class BaseConfig:
     SQLALCHEMY_DATABASE_URI = _database_url(INSTANCE_PATH)
     SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
     SECRET_KEY = os.environ.get("SECRET_KEY", "dev-only-not-secret")
-    UPLOAD_FOLDER = str(INSTANCE_PATH / "uploads")
+    # Attachments; with several app servers, a folder every one of them mounts (NFS).
+    UPLOAD_FOLDER = os.environ.get("HAI_UPLOAD_FOLDER") or str(INSTANCE_PATH / "uploads")
     # Up to five attachments of 15 MB each in one form, plus the form itself.
     MAX_CONTENT_LENGTH = 80 * 1024 * 1024
     WTF_CSRF_ENABLED = True
@@ -111,6 +112,19 @@ class BaseConfig:
     HAI_SCHEDULER_RETRY_SECONDS = float(os.environ.get("HAI_SCHEDULER_RETRY_SECONDS", "30"))
     # The unit running HAI-DJPb: the CAB needs an Eselon III official of it (Pasal 22(6)b).
     HAI_HOME_UNIT = os.environ.get("HAI_HOME_UNIT", "DIT-SITP")
+    # Logs: "json" (one object a line, for log shipping) or "text"; production uses json.
+    LOG_FORMAT = os.environ.get("HAI_LOG_FORMAT", "text")
+    LOG_LEVEL = os.environ.get("HAI_LOG_LEVEL", "INFO").upper()
+    # Reverse proxies in front of the app servers that set X-Forwarded-For/-Proto/-Host
+    # (werkzeug's ProxyFix trusts that many hops); 0: the headers are ignored.
+    PROXY_HOPS = int(os.environ.get("HAI_PROXY_HOPS", "0"))
+    # GET /health: the database must answer within this time; every interval job of the
+    # scheduler must have succeeded within the age (empty: 3 × the slowest interval).
+    HEALTH_DB_TIMEOUT_MS = int(os.environ.get("HAI_HEALTH_DB_TIMEOUT_MS", "2000"))
+    HEALTH_SCHEDULER_MAX_AGE_MINUTES = os.environ.get("HAI_HEALTH_SCHEDULER_MAX_AGE_MINUTES", "")
+    # Folder of pg_dump/pg_restore for `hai backup`/`hai restore` on PostgreSQL (empty: the
+    # newest /usr/lib/postgresql/*/bin, else the PATH).
+    PG_BIN = os.environ.get("HAI_PG_BIN", "")
 
 
 class DevelopmentConfig(BaseConfig):
@@ -132,6 +146,7 @@ class ProductionConfig(BaseConfig):
     ENV_NAME = "production"
     SESSION_COOKIE_SECURE = True
     ALLOW_DEMO_USERS = False
+    LOG_FORMAT = os.environ.get("HAI_LOG_FORMAT", "json")
 
     @classmethod
     def check(cls) -> None:

@@ -38,6 +38,7 @@ from hai.haipedia.models import (  # noqa: F401
     ArticleVote,
 )
 from hai.mail.models import InboundEmail, OutboxMessage  # noqa: F401
+from hai.ops.models import JobRun  # noqa: F401
 from hai.org.models import OrgUnit  # noqa: F401
 from hai.problems.models import Problem, ProblemEvent, ProblemTicket  # noqa: F401
 from hai.qa.models import (  # noqa: F401

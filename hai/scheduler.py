@@ -113,16 +113,37 @@ def _jobs() -> list[Job]:
 
 def run_job(app: Flask, job: Job, now: datetime | None = None) -> object:
     """Run one job in an app context: commit on success, roll back on error."""
-    with app.app_context():
+    from hai.web.requestlog import log_context, new_id
+
+    with app.app_context(), log_context(f"job-{job.id}-{new_id()[:12]}"):
+        from hai.ops.services import record_run
+
         try:
             result = job.func(now or utcnow())
+            # In the job's own transaction: the record says its work was committed. The
+            # wall-clock time, whatever ``now`` the job was given (the health endpoint).
+            record_run(job.id, ok=True, at=utcnow())
             db.session.commit()
-            log.info("job %s done: %r", job.id, result)
-            return result
-        except Exception:
+        except Exception as exc:
             db.session.rollback()
             log.exception("job %s failed", job.id)
+            _record_failure(job, exc)
             raise
+        log.info("job %s done: %r", job.id, result)
+        return result
+
+
+def _record_failure(job: Job, exc: Exception) -> None:
+    """Note a failed run in a transaction of its own; a failure here is only logged, so
+    that it cannot hide the job's own error."""
+    from hai.ops.services import record_run
+
+    try:
+        record_run(job.id, ok=False, at=utcnow(), error=type(exc).__name__)
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        log.exception("could not record the failed run of job %s", job.id)
 
 
 def acquire_leadership(app: Flask):

@@ -6,7 +6,8 @@ from flask import request
 
 
 def client_ip() -> str:
-    # Behind a reverse proxy, configure ProxyFix in wsgi.py instead of trusting headers here.
+    # Behind a reverse proxy, set HAI_PROXY_HOPS (werkzeug ProxyFix) instead of trusting
+    # headers here.
     return request.remote_addr or ""
 
 

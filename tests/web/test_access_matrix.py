@@ -335,6 +335,10 @@ PUBLIC = {
     "/haipedia",
     "/haipedia/<int:article_id>",
     "/haipedia/<int:article_id>/vote",
+    # Health checks for monitoring and the reverse proxy (tests/ops/test_health.py:
+    # no session, JSON, no secrets).
+    "/health",
+    "/health/db",
 }
 # Token-authenticated, never by the session: tests/api checks them (401 without a token).
 API = {

@@ -1,0 +1,1 @@
+"""Operations: backups and restores, the health endpoint, the scheduler's run record."""
