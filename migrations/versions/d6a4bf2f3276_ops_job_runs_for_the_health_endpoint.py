@@ -1,7 +1,7 @@
 """ops: job runs for the health endpoint
 
 Revision ID: d6a4bf2f3276
-Revises: 732d68f80eba
+Revises: a53860b5301c
 Create Date: 2026-12-01 16:03:29.851778
 
 """
@@ -13,7 +13,7 @@ import hai.db_types
 
 # revision identifiers, used by Alembic.
 revision = 'd6a4bf2f3276'
-down_revision = '732d68f80eba'
+down_revision = "a53860b5301c"
 branch_labels = None
 depends_on = None
 
