@@ -254,28 +254,7 @@ class Compliance:
 
 
 def _compliance_columns(as_of: datetime) -> list:
-    from hai.tickets.models import Ticket
-
-    def measured_and_on_time(due, done):
-        has_done = done.is_not(None) & (done <= as_of)
-        measured = due.is_not(None) & (has_done | (due < as_of))
-        on_time = due.is_not(None) & has_done & (done <= due)
-        return (
-            func.coalesce(func.sum(case((measured, 1), else_=0)), 0),
-            func.coalesce(func.sum(case((on_time, 1), else_=0)), 0),
-        )
-
-    r_m, r_ok = measured_and_on_time(Ticket.response_due_at, Ticket.first_response_at)
-    f_m, f_ok = measured_and_on_time(
-        Ticket.fulfilment_due_at, func.coalesce(Ticket.answered_at, Ticket.closed_at)
-    )
-    return [
-        func.count().label("n"),
-        r_m.label("r_m"),
-        r_ok.label("r_ok"),
-        f_m.label("f_m"),
-        f_ok.label("f_ok"),
-    ]
+    return [func.count().label("n"), *metrics.on_time_columns(as_of)]
 
 
 def sla_compliance(
