@@ -8,7 +8,7 @@ Definitions (the same as ``hai.qa.metrics`` for one agent, here for all tickets)
   responded to by ``as_of`` or already due at ``as_of``, the share responded by the due
   date; fulfilment on time: the same with the answer (or closing) and the fulfilment
   due date. ``as_of`` is the end of the period, or now when the period is not over;
-- backlog: tickets not closed at ``now``, by calendar days since they were received
+- backlog: tickets not closed at ``now``, by days (of 24 hours) since they were received
   (whatever the period: the backlog is today's);
 - breaches: SLA breaches detected in the period, by kind.
 """
@@ -18,7 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import Date, case, func, literal_column, or_, select
+from sqlalchemy import Date, func, literal_column, select
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.expression import FunctionElement
 
@@ -33,24 +33,6 @@ DIMENSIONS = {
     "team": "Direktorat",
     "office": "Kantor",
 }
-# Backlog age buckets: (label, lower bound in days, upper bound in days or None).
-AGE_BUCKETS: list[tuple[str, int, int | None]] = [
-    ("< 1 hari", 0, 1),
-    ("1–3 hari", 1, 3),
-    ("3–7 hari", 3, 7),
-    ("7–14 hari", 7, 14),
-    ("14–30 hari", 14, 30),
-    ("> 30 hari", 30, None),
-]
-BREACH_LABELS = {
-    "response_at_risk": "Tanggapan hampir jatuh tempo",
-    "response": "Tanggapan melewati SLA",
-    "fulfilment_at_risk": "Pemenuhan hampir jatuh tempo",
-    "fulfilment": "Pemenuhan melewati SLA",
-    "ola": "Jawaban Layer 2 melewati OLA",
-}
-
-
 # --- WIB calendar day and week of an instant, in SQL ----------------------------------------
 # Instants are stored as naive UTC on every database; WIB is UTC+7 all year (no DST).
 
@@ -103,7 +85,7 @@ def _scope(period: Period, unit_id: int | None) -> list:
 
     rv = [metrics.period_clause(period)]
     if unit_id is not None:
-        rv.append(or_(Ticket.team_unit_id == unit_id, Ticket.office_unit_id == unit_id))
+        rv.append(Ticket.unit_clause(unit_id))
     return rv
 
 
@@ -296,17 +278,15 @@ def sla_total(period: Period, *, as_of: datetime, unit_id: int | None = None) ->
 
 
 def backlog_age(now: datetime, *, unit_id: int | None = None) -> list[Count]:
-    """Open (not closed) tickets by age in calendar days since received, at ``now``."""
-    from hai.tickets.models import Ticket, TicketStatus
+    """Open (not closed) tickets by age since received, at ``now``, in the buckets of
+    ``hai.tickets.queries.AGE_BUCKETS`` (the queue's ``age`` filter lists them)."""
+    from hai.tickets.models import Ticket
+    from hai.tickets.queries import AGE_BUCKETS, age_bucket
 
-    whens = []
-    for n, (_, _low, high) in enumerate(AGE_BUCKETS):
-        if high is not None:
-            whens.append((Ticket.received_at > now - timedelta(days=high), n))
-    bucket = case(*whens, else_=len(AGE_BUCKETS) - 1).label("bucket")
-    where = [Ticket.status != TicketStatus.CLOSED]
+    bucket = age_bucket(now).label("bucket")
+    where = [Ticket.open_clause()]
     if unit_id is not None:
-        where.append(or_(Ticket.team_unit_id == unit_id, Ticket.office_unit_id == unit_id))
+        where.append(Ticket.unit_clause(unit_id))
     counts = dict(
         db.session.execute(
             select(bucket, func.count()).where(*where).group_by(literal_column("bucket"))
@@ -326,10 +306,10 @@ def breaches(period: Period, *, unit_id: int | None = None) -> list[Count]:
     )
     if unit_id is not None:
         query = query.join(Ticket, Ticket.id == SlaBreach.ticket_id).where(
-            or_(Ticket.team_unit_id == unit_id, Ticket.office_unit_id == unit_id)
+            Ticket.unit_clause(unit_id)
         )
     counts = dict(db.session.execute(query).all())
-    return [Count(k.value, BREACH_LABELS[k.value], counts.get(k, 0)) for k in BreachKind]
+    return [Count(k.value, k.label, counts.get(k, 0)) for k in BreachKind]
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,8 @@ data, so that evaluations, dashboards and reports all count the same way.
 Definitions (an agent A, a period [start, end] of WIB dates):
 - a ticket belongs to the period when it was *received* in it, in WIB: a call at
   23:30 WIB on the last day of a month belongs to that month;
-- A *handled* a ticket when A recorded it, is its assignee, or answered it;
+- A *handled* a ticket when A recorded it, is its assignee, or answered it
+  (``Ticket.handler_columns``);
 - first response on time: of the handled tickets with a response due date that were
   either responded to or already due at ``as_of``, the share responded by the due date;
 - fulfilment on time: the same with the answer and the fulfilment due date;
@@ -136,16 +137,10 @@ METRICS: dict[str, str] = {
 }
 
 
-def handler_columns() -> list:
-    """The ticket's columns naming who handled it: recorded it, is its assignee, answered
-    it (the one definition of *handled*)."""
+def handled_clause(agent_id: int):
     from hai.tickets.models import Ticket
 
-    return [Ticket.created_by_id, Ticket.assignee_id, Ticket.answered_by_id]
-
-
-def handled_clause(agent_id: int):
-    return or_(*(column == agent_id for column in handler_columns()))
+    return Ticket.handled_by_clause(agent_id)
 
 
 def count_if(condition):
@@ -187,7 +182,7 @@ def _filters(channel: str | None, unit_id: int | None) -> list:
     if channel:
         rv.append(Ticket.channel_code == channel)
     if unit_id is not None:
-        rv.append(or_(Ticket.team_unit_id == unit_id, Ticket.office_unit_id == unit_id))
+        rv.append(Ticket.unit_clause(unit_id))
     return rv
 
 
@@ -228,7 +223,7 @@ def _metrics_by_agent(
 ) -> dict[int, Row]:
     """The counts of the module's definitions for each agent, in one grouped query.
 
-    Every ticket of the period is paired with its handlers (``handler_columns``): the
+    Every ticket of the period is paired with its handlers (``Ticket.handler_columns``): the
     ticket is joined to three slots, slot *k* naming the *k*-th handler column, and a
     slot counts only when it names an agent no earlier slot of that ticket named, so
     an agent who recorded and answered a ticket handled it once."""
@@ -236,7 +231,7 @@ def _metrics_by_agent(
 
     if not agent_ids:
         return {}
-    columns = handler_columns()
+    columns = Ticket.handler_columns()
     slot = union_all(*(select(literal(k).label("k")) for k in range(len(columns)))).subquery("slot")
     agent = case(*((slot.c.k == k, c) for k, c in enumerate(columns[:-1])), else_=columns[-1])
     first = or_(

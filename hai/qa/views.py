@@ -476,12 +476,27 @@ def dashboard():
     def pct_text(value):
         return "—" if value is None else f"{value:.2f}".replace(".", ",") + "%"
 
-    def drill(**extra) -> str:
-        args = {"queue": "all", "from": period.start.isoformat(), "to": period.end.isoformat()}
+    def drill(*, received: bool = True, **extra) -> str:
+        """The ticket queue with the panel's filters: the period's tickets (received in it)
+        unless ``received`` is False, the unit's when one is chosen."""
+        args = {"queue": "all"}
+        if received:
+            args.update({"from": period.start.isoformat(), "to": period.end.isoformat()})
         if unit_id is not None:
             args["office"] = unit_id
         args.update({k: v for k, v in extra.items() if v not in (None, "")})
         return url_for("tickets.index", **args)
+
+    def drill_backlog(bucket: str) -> str:
+        return drill(received=False, age=bucket)
+
+    def drill_breach(kind: str) -> str:
+        return drill(
+            received=False,
+            breach=kind,
+            detected_from=period.start.isoformat(),
+            detected_to=period.end.isoformat(),
+        )
 
     codes = d.service_codes([k.key for k in by_service.keys] + [c.key for c in sla["service"]])
 
@@ -540,6 +555,8 @@ def dashboard():
         pct=pct_text,
         drill=drill,
         drill_key=drill_key,
+        drill_backlog=drill_backlog,
+        drill_breach=drill_breach,
         as_of=as_of,
         now=now,
     )

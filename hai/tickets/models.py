@@ -14,6 +14,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     literal_column,
+    or_,
     text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -246,6 +247,21 @@ class Ticket(db.Model):
         bound parameter, so that a prepared statement's generic plan can use them)."""
         return cls.status != literal_column("'closed'")
 
+    @classmethod
+    def unit_clause(cls, unit_id: int):
+        """A unit's tickets: those of its directorate (Layer 2 team) or its office."""
+        return or_(cls.team_unit_id == unit_id, cls.office_unit_id == unit_id)
+
+    @classmethod
+    def handler_columns(cls) -> list:
+        """Who *handled* a ticket (QA's metrics, the league table, the queue's ``agent``
+        filter): who recorded it, its assignee, who answered it."""
+        return [cls.created_by_id, cls.assignee_id, cls.answered_by_id]
+
+    @classmethod
+    def handled_by_clause(cls, user_id: int):
+        return or_(*(column == user_id for column in cls.handler_columns()))
+
     requester = relationship("Requester")
     version = relationship("CatalogVersion")
     service = relationship("CatalogService")
@@ -298,6 +314,16 @@ class BreachKind(enum.Enum):
     FULFILMENT_AT_RISK = "fulfilment_at_risk"
     FULFILMENT = "fulfilment"
     OLA = "ola"
+
+    @property
+    def label(self) -> str:
+        return {
+            "response_at_risk": "Tanggapan hampir jatuh tempo",
+            "response": "Tanggapan melewati SLA",
+            "fulfilment_at_risk": "Pemenuhan hampir jatuh tempo",
+            "fulfilment": "Pemenuhan melewati SLA",
+            "ola": "Jawaban Layer 2 melewati OLA",
+        }[self.value]
 
 
 class SlaBreach(db.Model):
