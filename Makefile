@@ -53,10 +53,13 @@ TICKETS ?= 1000000
 OPEN ?= 200000
 ## HAIPEDIA search on 50,000 generated articles per database (ARTICLES to scale it)
 ARTICLES ?= 50000
+## QA dashboard on the same tickets (bench.qa --reuse: no second generation)
 bench: $(STAMP) system-deps
 	$(PY) -m bench
-	$(PY) -m bench.tickets --tickets $(TICKETS) --open $(OPEN)
-	bash scripts/with-postgres.sh $(PY) -m bench.tickets --tickets $(TICKETS) --open $(OPEN)
+	dir=$$(mktemp -d) && $(PY) -m bench.tickets --tickets $(TICKETS) --open $(OPEN) --keep $$dir/tickets.db \
+	  && $(PY) -m bench.qa --reuse --keep $$dir/tickets.db; rc=$$?; rm -rf $$dir; exit $$rc
+	bash scripts/with-postgres.sh bash -c '$(PY) -m bench.tickets --tickets $(TICKETS) --open $(OPEN) \
+	  && $(PY) -m bench.qa --reuse'
 	$(PY) -m bench.haipedia --articles $(ARTICLES)
 	bash scripts/with-postgres.sh $(PY) -m bench.haipedia --articles $(ARTICLES)
 

@@ -21,7 +21,8 @@ WSGI call against a bare ``/__bench_hello`` route of the same app and run:
   of the previous month (``?dari=&sampai=``), the previous month for one directorate
   (``?unit=``); goal (issue 9): each under 300 ms (p95);
 - each panel's function alone on the previous month (where the time goes);
-- the ticket queue pages the dashboard's drill-down links open (for information);
+- the ticket queue pages the previous month's drill-down links open (an agent, a
+  rating, a breach kind, two backlog ages; for information);
 - the SQL of one request of each dashboard page (--explain: the plans of the slowest).
 
 Run:
@@ -33,7 +34,9 @@ Run:
 from __future__ import annotations
 
 import argparse
+import html
 import os
+import re
 import statistics
 import tempfile
 import time
@@ -131,6 +134,26 @@ def panel_times(period, now: datetime, repeat: int) -> list[tuple]:
     for name, func in panels:
         seconds, result = timed(func, repeat)
         rv.append((name, seconds, _summary(result)))
+    return rv
+
+
+DRILLS = [  # (name, what the link's query string has)
+    ("agent", "agent="),
+    ("rating 5", "rating=5"),
+    ("breach", "breach=fulfilment&"),
+    ("age < 1 day", "age=0"),
+    ("age > 30 days", "age=5"),
+]
+
+
+def drill_links(page: str) -> list[tuple[str, str]]:
+    """The dashboard's drill-down links to the queue, one of each kind."""
+    hrefs = [html.unescape(h) for h in re.findall(r'href="(/tickets\?[^"]+)"', page)]
+    rv = []
+    for name, needle in DRILLS:
+        found = next((h for h in hrefs if needle in h + "&"), None)
+        if found is not None:
+            rv.append((name, found))
     return rv
 
 
@@ -298,6 +321,28 @@ def main(argv=None) -> None:
             print(
                 f"  {name:<16} {path:<52} {len(s):>4} {fmt_s(med):>10} {fmt_s(p95):>10}  "
                 f"{med / hello:>12.1f} {p95 / hello:>10.1f}{goal}"
+            )
+
+        # The drill-down links of the previous month's page, as a QA user clicks them.
+        links = drill_links(client.get(pages[2][1]).get_data(as_text=True))
+        drills = {
+            name: sample(
+                client,
+                timer,
+                lambda i, path=path: path,
+                n=args.requests,
+                warmup=args.warmup,
+                budget=args.budget,
+            )
+            for name, path in links
+        }
+        print("drill-down links of the previous month's page (the ticket queue, for information)")
+        for name, path in links:
+            s = drills[name]
+            med, p95 = statistics.median(s), percentile(s, 95)
+            print(
+                f"  {name:<16} {path[:52]:<52} {len(s):>4} {fmt_s(med):>10} {fmt_s(p95):>10}  "
+                f"{med / hello:>12.1f} {p95 / hello:>10.1f}"
             )
 
         print(f"each panel alone, {last_month.label} (median of {args.panel_repeat})")

@@ -27,6 +27,7 @@ from hai.qa import metrics
 from hai.qa.metrics import Period
 
 GRAINS = {"day": "Per hari", "week": "Per minggu"}
+RATINGS = range(1, 6)
 DIMENSIONS = {
     "channel": "Kanal",
     "service": "Layanan",
@@ -107,6 +108,20 @@ class Count:
     count: int
 
 
+@dataclass(frozen=True)
+class Ratings:
+    counts: list[Count]  # 5 down to 1
+
+    @property
+    def total(self) -> int:
+        return sum(c.count for c in self.counts)
+
+    @property
+    def average(self) -> float | None:
+        total = self.total
+        return round(sum(int(c.key) * c.count for c in self.counts) / total, 2) if total else None
+
+
 def buckets(period: Period, grain: str) -> list[date]:
     """Every day (or Monday of every week) of the period, so empty ones show as 0."""
     first = period.start if grain == "day" else period.start - timedelta(period.start.weekday())
@@ -170,32 +185,47 @@ def _key_text(dimension: str, value) -> str:
     return "" if value is None else str(value)
 
 
-def volume(
-    period: Period, *, by: str = "channel", grain: str = "day", unit_id: int | None = None
-) -> Volume:
-    """Tickets received per day (or week) and channel (or service)."""
-    from hai.tickets.models import Ticket
-
-    bucket = (wib_day if grain == "day" else wib_week)(Ticket.received_at).label("bucket")
-    column = _column(by)
-    rows = db.session.execute(
-        select(bucket, column.label("key"), func.count().label("n"))
-        .where(*_scope(period, unit_id))
-        .group_by(literal_column("bucket"), column)
-    ).all()
-    labels = _labels(by, {r.key for r in rows})
+def _volume_from(rows, by: str, grain: str, period: Period) -> Volume:
+    labels = _labels(by, {getattr(r, by) for r in rows})
     cells: dict[tuple[date, str], int] = {}
     totals: dict[str, int] = {}
     names: dict[str, str] = {}
     for r in rows:
-        key = _key_text(by, r.key)
-        cells[(_as_date(r.bucket), key)] = cells.get((_as_date(r.bucket), key), 0) + r.n
+        value = getattr(r, by)
+        key, bucket = _key_text(by, value), _as_date(r.bucket)
+        cells[(bucket, key)] = cells.get((bucket, key), 0) + r.n
         totals[key] = totals.get(key, 0) + r.n
-        names[key] = labels.get(r.key, "(tanpa layanan)" if r.key is None else str(r.key))
+        names[key] = labels.get(value, "(tanpa layanan)" if value is None else str(value))
     keys = sorted(
         (Count(k, names[k], n) for k, n in totals.items()), key=lambda c: (-c.count, c.label)
     )
     return Volume(grain, buckets(period, grain), keys, cells)
+
+
+def volumes(period: Period, *, grain: str = "day", unit_id: int | None = None) -> dict[str, Volume]:
+    """Tickets received per day (or week), by channel and by service, from one scan of
+    the period (grouped by bucket, channel and service)."""
+    from hai.tickets.models import Ticket
+
+    bucket = (wib_day if grain == "day" else wib_week)(Ticket.received_at).label("bucket")
+    rows = db.session.execute(
+        select(
+            bucket,
+            Ticket.channel_code.label("channel"),
+            Ticket.service_id.label("service"),
+            func.count().label("n"),
+        )
+        .where(*_scope(period, unit_id))
+        .group_by(literal_column("bucket"), Ticket.channel_code, Ticket.service_id)
+    ).all()
+    return {by: _volume_from(rows, by, grain, period) for by in ("channel", "service")}
+
+
+def volume(
+    period: Period, *, by: str = "channel", grain: str = "day", unit_id: int | None = None
+) -> Volume:
+    """Tickets received per day (or week) and channel (or service)."""
+    return volumes(period, grain=grain, unit_id=unit_id)[by]
 
 
 def service_codes(service_ids: list[str]) -> dict[str, str]:
@@ -235,8 +265,74 @@ class Compliance:
         return _pct(self.fulfilment_on_time, self.fulfilment_measured)
 
 
-def _compliance_columns(as_of: datetime) -> list:
-    return [func.count().label("n"), *metrics.on_time_columns(as_of)]
+def _cube(period: Period, as_of: datetime, unit_id: int | None) -> list:
+    """One scan of the period: tickets, on-time counts and ratings per channel, service,
+    directorate and office (a few thousand groups at most), summed up by each panel."""
+    from hai.tickets.models import Ticket
+
+    dims = [_column(by).label(by) for by in DIMENSIONS]
+    return db.session.execute(
+        select(
+            *dims,
+            func.count().label("n"),
+            *metrics.on_time_columns(as_of),
+            *(metrics.count_if(Ticket.rating == n).label(f"rated{n}") for n in RATINGS),
+        )
+        .where(*_scope(period, unit_id))
+        .group_by(*(_column(by) for by in DIMENSIONS))
+    ).all()
+
+
+def _sum(rows) -> tuple[int, int, int, int, int]:
+    n = r_m = r_ok = f_m = f_ok = 0
+    for r in rows:
+        n += r.n
+        r_m += int(r.r_m)
+        r_ok += int(r.r_ok)
+        f_m += int(r.f_m)
+        f_ok += int(r.f_ok)
+    return n, r_m, r_ok, f_m, f_ok
+
+
+def _compliance_from(cube, by: str) -> list[Compliance]:
+    groups: dict = {}
+    for r in cube:
+        key = getattr(r, by)
+        if key is not None:  # tickets without one (e.g. no directorate) are left out
+            groups.setdefault(key, []).append(r)
+    labels = _labels(by, set(groups))
+    result = [
+        Compliance(_key_text(by, key), labels.get(key, str(key)), *_sum(rows))
+        for key, rows in groups.items()
+    ]
+    return sorted(result, key=lambda c: (-c.tickets, c.label))
+
+
+def _ratings_from(cube) -> Ratings:
+    return Ratings(
+        [
+            Count(str(n), f"{n} bintang", sum(int(getattr(r, f"rated{n}")) for r in cube))
+            for n in sorted(RATINGS, reverse=True)
+        ]
+    )
+
+
+@dataclass(frozen=True)
+class Summary:
+    total: Compliance
+    sla: dict[str, list[Compliance]]  # by dimension
+    ratings: Ratings
+
+
+def summary(period: Period, *, as_of: datetime, unit_id: int | None = None) -> Summary:
+    """SLA compliance overall and per channel, service, directorate and office, and the
+    ratings, from one scan of the period."""
+    cube = _cube(period, as_of, unit_id)
+    return Summary(
+        Compliance("", "Semua", *_sum(cube)),
+        {by: _compliance_from(cube, by) for by in DIMENSIONS},
+        _ratings_from(cube),
+    )
 
 
 def sla_compliance(
@@ -244,34 +340,12 @@ def sla_compliance(
 ) -> list[Compliance]:
     """First response and fulfilment on time, per channel, service, directorate or office
     (tickets without one, e.g. no directorate, are left out of that breakdown)."""
-    column = _column(by)
-    rows = db.session.execute(
-        select(column.label("key"), *_compliance_columns(as_of))
-        .where(*_scope(period, unit_id), column.is_not(None))
-        .group_by(column)
-    ).all()
-    labels = _labels(by, {r.key for r in rows})
-    result = [
-        Compliance(
-            _key_text(by, r.key),
-            labels.get(r.key, str(r.key)),
-            r.n,
-            int(r.r_m),
-            int(r.r_ok),
-            int(r.f_m),
-            int(r.f_ok),
-        )
-        for r in rows
-    ]
-    return sorted(result, key=lambda c: (-c.tickets, c.label))
+    return summary(period, as_of=as_of, unit_id=unit_id).sla[by]
 
 
 def sla_total(period: Period, *, as_of: datetime, unit_id: int | None = None) -> Compliance:
     """The same over all the tickets of the period."""
-    r = db.session.execute(
-        select(*_compliance_columns(as_of)).where(*_scope(period, unit_id))
-    ).one()
-    return Compliance("", "Semua", r.n, int(r.r_m), int(r.r_ok), int(r.f_m), int(r.f_ok))
+    return summary(period, as_of=as_of, unit_id=unit_id).total
 
 
 # --- backlog, breaches, ratings -----------------------------------------------------------
@@ -312,32 +386,9 @@ def breaches(period: Period, *, unit_id: int | None = None) -> list[Count]:
     return [Count(k.value, k.label, counts.get(k, 0)) for k in BreachKind]
 
 
-@dataclass(frozen=True)
-class Ratings:
-    counts: list[Count]  # 5 down to 1
-
-    @property
-    def total(self) -> int:
-        return sum(c.count for c in self.counts)
-
-    @property
-    def average(self) -> float | None:
-        total = self.total
-        return round(sum(int(c.key) * c.count for c in self.counts) / total, 2) if total else None
-
-
 def ratings(period: Period, *, unit_id: int | None = None) -> Ratings:
     """Requesters' ratings (1-5) of the tickets received in the period."""
-    from hai.tickets.models import Ticket
-
-    counts = dict(
-        db.session.execute(
-            select(Ticket.rating, func.count())
-            .where(*_scope(period, unit_id), Ticket.rating.is_not(None))
-            .group_by(Ticket.rating)
-        ).all()
-    )
-    return Ratings([Count(str(n), f"{n} bintang", counts.get(n, 0)) for n in range(5, 0, -1)])
+    return summary(period, as_of=period.ends_at, unit_id=unit_id).ratings
 
 
 # --- agent league table ---------------------------------------------------------------------

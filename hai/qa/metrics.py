@@ -221,17 +221,37 @@ def _metrics_by_agent(
     channel: str | None,
     unit_id: int | None,
 ) -> dict[int, Row]:
-    """The counts of the module's definitions for each agent, in one grouped query.
+    """The counts of the module's definitions for each agent, in one query.
 
-    Every ticket of the period is paired with its handlers (``Ticket.handler_columns``): the
-    ticket is joined to three slots, slot *k* naming the *k*-th handler column, and a
-    slot counts only when it names an agent no earlier slot of that ticket named, so
-    an agent who recorded and answered a ticket handled it once."""
+    The period's tickets are first summed per combination of handlers
+    (``Ticket.handler_columns``: recorder, assignee, who answered; a few thousand
+    combinations, one scan). Each combination is then joined to three slots, slot *k*
+    naming its *k*-th handler, and a slot counts only when it names an agent no earlier
+    slot named, so an agent who recorded and answered a ticket handled it once."""
     from hai.tickets.models import Ticket
 
     if not agent_ids:
         return {}
-    columns = Ticket.handler_columns()
+    names = [c.key for c in Ticket.handler_columns()]
+    sums = [
+        func.count().label("handled"),
+        *on_time_columns(as_of),
+        count_if(Ticket.reopen_count > 0).label("reopened"),
+        func.count(Ticket.rating).label("ratings"),
+        func.coalesce(func.sum(Ticket.rating), 0).label("rating_sum"),
+        count_if(Ticket.channel_code == CALL_CENTER).label("calls"),
+    ]
+    combos = (
+        select(*Ticket.handler_columns(), *sums)
+        .where(
+            period_clause(period),
+            *_filters(channel, unit_id),
+            or_(*(c.in_(agent_ids) for c in Ticket.handler_columns())),
+        )
+        .group_by(*Ticket.handler_columns())
+        .subquery("combo")
+    )
+    columns = [combos.c[name] for name in names]
     slot = union_all(*(select(literal(k).label("k")) for k in range(len(columns)))).subquery("slot")
     agent = case(*((slot.c.k == k, c) for k, c in enumerate(columns[:-1])), else_=columns[-1])
     first = or_(
@@ -240,21 +260,17 @@ def _metrics_by_agent(
             for k, c in enumerate(columns)
         )
     )
+    recorder = combos.c[Ticket.created_by_id.key]
     rows = db.session.execute(
         select(
             agent.label("agent_id"),
-            func.count().label("handled"),
-            *on_time_columns(as_of),
-            count_if(Ticket.reopen_count > 0).label("reopened"),
-            func.count(Ticket.rating).label("ratings"),
-            func.coalesce(func.sum(Ticket.rating), 0).label("rating_sum"),
-            count_if((Ticket.created_by_id == agent) & (Ticket.channel_code == CALL_CENTER)).label(
-                "calls"
-            ),
+            *(func.sum(combos.c[c.name]).label(c.name) for c in sums if c.name != "calls"),
+            # Calls are the ones the agent recorded.
+            func.sum(case((recorder == agent, combos.c.calls), else_=0)).label("calls"),
         )
-        .select_from(Ticket)
+        .select_from(combos)
         .join(slot, true())
-        .where(period_clause(period), *_filters(channel, unit_id), agent.in_(agent_ids), first)
+        .where(agent.in_(agent_ids), first)
         .group_by(agent)
     ).all()
     return {row.agent_id: row for row in rows}

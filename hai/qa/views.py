@@ -466,12 +466,12 @@ def dashboard():
         grain = "day" if (period.end - period.start).days < 62 else "week"
     as_of = d.as_of_for(period, now)
 
-    by_channel = d.volume(period, by="channel", grain=grain, unit_id=unit_id)
-    by_service = d.volume(period, by="service", grain=grain, unit_id=unit_id)
-    sla = {by: d.sla_compliance(period, by=by, as_of=as_of, unit_id=unit_id) for by in d.DIMENSIONS}
+    volumes = d.volumes(period, grain=grain, unit_id=unit_id)
+    by_channel, by_service = volumes["channel"], volumes["service"]
+    summary = d.summary(period, as_of=as_of, unit_id=unit_id)
+    sla, ratings = summary.sla, summary.ratings
     backlog = d.backlog_age(now, unit_id=unit_id)
     breaches = d.breaches(period, unit_id=unit_id)
-    ratings = d.ratings(period, unit_id=unit_id)
 
     def pct_text(value):
         return "—" if value is None else f"{value:.2f}".replace(".", ",") + "%"
@@ -545,7 +545,7 @@ def dashboard():
         dimensions=d.DIMENSIONS,
         by_channel=by_channel,
         by_service=by_service,
-        total=d.sla_total(period, as_of=as_of, unit_id=unit_id),
+        total=summary.total,
         sla=sla,
         backlog=backlog,
         breaches=breaches,

@@ -172,6 +172,8 @@ class Ticket(db.Model):
             "paused",
         ),
         _open_index("ix_ticket_open_response_risk", "response_risk_at", "first_response_at"),
+        # The backlog by age (QA dashboard) and the queue's age filter, per unit.
+        _open_index("ix_ticket_open_received", "received_at", "team_unit_id", "office_unit_id"),
         # OLA breaches of escalated tickets.
         _open_index(
             "ix_ticket_open_ola",
@@ -332,7 +334,8 @@ class SlaBreach(db.Model):
     __tablename__ = "sla_breach"
     __table_args__ = (
         UniqueConstraint("ticket_id", "kind"),
-        Index("ix_sla_breach_detected", "detected_at"),
+        # Breaches detected in a period, by kind (QA dashboard), without reading the rows.
+        Index("ix_sla_breach_detected_kind", "detected_at", "kind"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
