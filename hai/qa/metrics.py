@@ -22,7 +22,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import Row, and_, case, func, literal, or_, select, true, union_all
+from sqlalchemy import case, func, or_, select
 
 from hai.extensions import db
 from hai.web.timefmt import MONTHS, WIB
@@ -213,6 +213,11 @@ def working_hours(period: Period, unit_id: int | None = None) -> float:
     return elapsed.total_seconds() / 3600
 
 
+COUNTS = (
+    "handled", "r_m", "r_ok", "f_m", "f_ok", "reopened", "ratings", "rating_sum", "calls"
+)  # fmt: skip
+
+
 def _metrics_by_agent(
     agent_ids: list[int],
     period: Period,
@@ -220,65 +225,51 @@ def _metrics_by_agent(
     as_of: datetime,
     channel: str | None,
     unit_id: int | None,
-) -> dict[int, Row]:
-    """The counts of the module's definitions for each agent, in one query.
+) -> dict[int, dict[str, int]]:
+    """The counts of the module's definitions for each agent, from one query.
 
-    The period's tickets are first summed per combination of handlers
+    The period's tickets are summed in SQL per combination of handlers
     (``Ticket.handler_columns``: recorder, assignee, who answered; a few thousand
-    combinations, one scan). Each combination is then joined to three slots, slot *k*
-    naming its *k*-th handler, and a slot counts only when it names an agent no earlier
-    slot named, so an agent who recorded and answered a ticket handled it once."""
+    combinations, one scan); each combination's sums then go to each distinct agent
+    of it, so an agent who recorded and answered a ticket handled it once. Calls go
+    to the recorder only."""
     from hai.tickets.models import Ticket
 
     if not agent_ids:
         return {}
-    names = [c.key for c in Ticket.handler_columns()]
-    sums = [
-        func.count().label("handled"),
-        *on_time_columns(as_of),
-        count_if(Ticket.reopen_count > 0).label("reopened"),
-        func.count(Ticket.rating).label("ratings"),
-        func.coalesce(func.sum(Ticket.rating), 0).label("rating_sum"),
-        count_if(Ticket.channel_code == CALL_CENTER).label("calls"),
-    ]
-    combos = (
-        select(*Ticket.handler_columns(), *sums)
+    handlers = Ticket.handler_columns()
+    rows = db.session.execute(
+        select(
+            *handlers,
+            func.count().label("handled"),
+            *on_time_columns(as_of),
+            count_if(Ticket.reopen_count > 0).label("reopened"),
+            func.count(Ticket.rating).label("ratings"),
+            func.coalesce(func.sum(Ticket.rating), 0).label("rating_sum"),
+            count_if(Ticket.channel_code == CALL_CENTER).label("calls"),
+        )
         .where(
             period_clause(period),
             *_filters(channel, unit_id),
-            or_(*(c.in_(agent_ids) for c in Ticket.handler_columns())),
+            or_(*(c.in_(agent_ids) for c in handlers)),
         )
-        .group_by(*Ticket.handler_columns())
-        .subquery("combo")
-    )
-    columns = [combos.c[name] for name in names]
-    slot = union_all(*(select(literal(k).label("k")) for k in range(len(columns)))).subquery("slot")
-    agent = case(*((slot.c.k == k, c) for k, c in enumerate(columns[:-1])), else_=columns[-1])
-    first = or_(
-        *(
-            and_(slot.c.k == k, *(c.is_distinct_from(e) for e in columns[:k]))
-            for k, c in enumerate(columns)
-        )
-    )
-    recorder = combos.c[Ticket.created_by_id.key]
-    rows = db.session.execute(
-        select(
-            agent.label("agent_id"),
-            *(func.sum(combos.c[c.name]).label(c.name) for c in sums if c.name != "calls"),
-            # Calls are the ones the agent recorded.
-            func.sum(case((recorder == agent, combos.c.calls), else_=0)).label("calls"),
-        )
-        .select_from(combos)
-        .join(slot, true())
-        .where(agent.in_(agent_ids), first)
-        .group_by(agent)
+        .group_by(*handlers)
     ).all()
-    return {row.agent_id: row for row in rows}
+    wanted = set(agent_ids)
+    totals: dict[int, dict[str, int]] = {}
+    for row in rows:
+        recorder = row[0]
+        for agent in {row[i] for i in range(len(handlers))} & wanted:
+            counts = totals.setdefault(agent, dict.fromkeys(COUNTS, 0))
+            for name in COUNTS:
+                if name != "calls" or agent == recorder:
+                    counts[name] += int(getattr(row, name))
+    return totals
 
 
-def _agent_metrics(agent_id: int, row: Row | None, hours: float) -> AgentMetrics:
+def _agent_metrics(agent_id: int, counts: dict[str, int] | None, hours: float) -> AgentMetrics:
     def n(name: str) -> int:
-        return int(getattr(row, name)) if row is not None else 0
+        return counts[name] if counts is not None else 0
 
     return AgentMetrics(
         agent_id=agent_id,
