@@ -57,10 +57,13 @@ ARTICLES ?= 50000
 ## Load test: simulated staff users against gunicorn workers on PostgreSQL (bench/load.py)
 LOAD_USERS ?= 200
 LOAD_SECONDS ?= 600
+## QA dashboard on the same tickets (bench.qa --reuse: no second generation)
 bench: $(STAMP) system-deps
 	$(PY) -m bench
-	$(PY) -m bench.tickets --tickets $(TICKETS) --open $(OPEN)
-	bash scripts/with-postgres.sh $(PY) -m bench.tickets --tickets $(TICKETS) --open $(OPEN)
+	dir=$$(mktemp -d) && $(PY) -m bench.tickets --tickets $(TICKETS) --open $(OPEN) --keep $$dir/tickets.db \
+	  && $(PY) -m bench.qa --reuse --keep $$dir/tickets.db; rc=$$?; rm -rf $$dir; exit $$rc
+	bash scripts/with-postgres.sh bash -c '$(PY) -m bench.tickets --tickets $(TICKETS) --open $(OPEN) \
+	  && $(PY) -m bench.qa --reuse'
 	$(PY) -m bench.haipedia --articles $(ARTICLES)
 	bash scripts/with-postgres.sh $(PY) -m bench.haipedia --articles $(ARTICLES)
 	bash scripts/with-postgres.sh $(PY) -m bench.load --users $(LOAD_USERS) --seconds $(LOAD_SECONDS)

@@ -45,6 +45,7 @@ from bisect import bisect_right
 from collections import Counter
 from collections.abc import Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -770,6 +771,100 @@ def analyze(engine) -> tuple[str, float]:
     return "ANALYZE", time.perf_counter() - began
 
 
+# --- building the database -----------------------------------------------------------------
+
+
+def bench_app(url: str, tmp: str):
+    """The app on ``url`` with a bare ``/__bench_hello`` route and the WSGI timer."""
+    from hai import create_app
+    from hai.config import TestingConfig
+
+    app = create_app(
+        TestingConfig,
+        {
+            "SQLALCHEMY_DATABASE_URI": url,
+            "INSTANCE_PATH": tmp,
+            "UPLOAD_FOLDER": str(Path(tmp) / "uploads"),
+        },
+    )
+    app.add_url_rule("/__bench_hello", "bench_hello", lambda: "ok")
+    timer = ServerTimer(app)
+    app.wsgi_app = timer
+    return app, timer
+
+
+@dataclass
+class Built:
+    gen: Generator
+    staff: dict
+    now: datetime  # generation time
+    made: dict
+    ddl: Sequence[str]
+    ddl_s: float
+    analyze_name: str
+    analyze_s: float
+
+
+def build(
+    engine,
+    url: str,
+    *,
+    n_tickets: int,
+    n_open: int,
+    seed: int = SEED,
+    batch: int = 20_000,
+    ddl: Sequence[str] = (),
+) -> Built:
+    """A fresh schema (migrations, reference data, staff) with the generated tickets, then
+    the extra DDL and ANALYZE. In an app context."""
+    from flask_migrate import upgrade
+
+    from hai.db_types import utcnow
+    from hai.extensions import db
+    from hai.reference import load_reference_data
+
+    reset_schema(url)
+    upgrade()
+    load_reference_data(now=utcnow())
+    db.session.commit()
+    gen_now = utcnow()
+    staff = make_staff(gen_now)
+    gen = Generator(n_tickets=n_tickets, n_open=n_open, now=gen_now, seed=seed, staff=staff)
+    db.session.commit()
+    made = generate(engine, gen, batch)
+    ddl_s = 0.0
+    for sql in ddl:
+        began = time.perf_counter()
+        with engine.begin() as conn:
+            conn.exec_driver_sql(sql)
+        ddl_s += time.perf_counter() - began
+    analyze_name, analyze_s = analyze(engine)
+    return Built(gen, staff, gen_now, made, ddl, ddl_s, analyze_name, analyze_s)
+
+
+def print_generation(built: Built, dialect: str) -> None:
+    made, rows = built.made, built.made["rows"]
+    print("generation")
+    print(
+        f"  {rows['requester']:,} requesters, {rows['ticket']:,} tickets, "
+        f"{rows['sla_clock']:,} clocks, {rows['ticket_event']:,} events, "
+        f"{rows['sla_breach']:,} breaches already recorded"
+    )
+    status_mix = ", ".join(f"{k} {v:,}" for k, v in sorted(built.gen.stats.items()))
+    print(f"  statuses: {status_mix}")
+    print(
+        f"  {fmt_s(made['total_s'])} in all: {fmt_s(made['python_s'])} building rows, "
+        f"{fmt_s(made['insert_s'])} "
+        f"{'executemany' if dialect == 'sqlite' else 'COPY'} "
+        f"({rows['ticket'] / max(made['total_s'], 1e-9):,.0f} tickets/s with their rows)"
+    )
+    for sql in built.ddl:
+        print(f"  extra DDL: {sql}")
+    if built.ddl:
+        print(f"  extra DDL took {fmt_s(built.ddl_s)}")
+    print(f"  {built.analyze_name}: {fmt_s(built.analyze_s)}")
+
+
 # --- measuring -----------------------------------------------------------------------------
 
 
@@ -934,16 +1029,12 @@ def main(argv: Sequence[str] | None = None) -> None:
     if not 0 <= args.open <= args.tickets:
         parser.error("--open must be between 0 and --tickets")
 
-    from flask_migrate import upgrade
     from sqlalchemy import func, select
 
-    from hai import create_app
     from hai.auth.models import User
-    from hai.config import TestingConfig
     from hai.db_types import utcnow
     from hai.extensions import db
     from hai.mail.models import OutboxMessage
-    from hai.reference import load_reference_data
     from hai.tickets import queries
     from hai.tickets.jobs import flag_breaches, flag_recent_breaches
     from hai.tickets.models import Notification, SlaBreach
@@ -955,65 +1046,28 @@ def main(argv: Sequence[str] | None = None) -> None:
         if not url and db_path.exists():
             db_path.unlink()
         url = url or f"sqlite:///{db_path}"
-        app = create_app(
-            TestingConfig,
-            {
-                "SQLALCHEMY_DATABASE_URI": url,
-                "INSTANCE_PATH": tmp,
-                "UPLOAD_FOLDER": str(Path(tmp) / "uploads"),
-            },
-        )
-        app.add_url_rule("/__bench_hello", "bench_hello", lambda: "ok")
-        timer = ServerTimer(app)
-        app.wsgi_app = timer
+        app, timer = bench_app(url, tmp)
 
         with app.app_context():
             engine = db.engine
             dialect = engine.dialect.name
-            reset_schema(url)
-            upgrade()
-            load_reference_data(now=utcnow())
-            db.session.commit()
-            gen_now = utcnow()
-            staff = make_staff(gen_now)
-            gen = Generator(
-                n_tickets=args.tickets, n_open=args.open, now=gen_now, seed=args.seed, staff=staff
+            built = build(
+                engine,
+                url,
+                n_tickets=args.tickets,
+                n_open=args.open,
+                seed=args.seed,
+                batch=args.batch,
+                ddl=args.ddl,
             )
-            db.session.commit()
-            made = generate(engine, gen, args.batch)
-            ddl_s = 0.0
-            for sql in args.ddl:
-                began = time.perf_counter()
-                with engine.begin() as conn:
-                    conn.exec_driver_sql(sql)
-                ddl_s += time.perf_counter() - began
-            analyze_name, analyze_s = analyze(engine)
+            gen, staff, gen_now = built.gen, built.staff, built.now
             log = StatementLog(engine)
             agent = db.session.get(User, staff["l1_user_id"])
             counts = queries.queue_counts(agent, utcnow())
             db.session.remove()
 
-        rows = made["rows"]
         print(f"HAI ticket benchmarks — {dialect}, {args.tickets:,} tickets ({args.open:,} open)")
-        print("generation")
-        print(
-            f"  {rows['requester']:,} requesters, {rows['ticket']:,} tickets, "
-            f"{rows['sla_clock']:,} clocks, {rows['ticket_event']:,} events, "
-            f"{rows['sla_breach']:,} breaches already recorded"
-        )
-        status_mix = ", ".join(f"{k} {v:,}" for k, v in sorted(gen.stats.items()))
-        print(f"  statuses: {status_mix}")
-        print(
-            f"  {fmt_s(made['total_s'])} in all: {fmt_s(made['python_s'])} building rows, "
-            f"{fmt_s(made['insert_s'])} "
-            f"{'executemany' if dialect == 'sqlite' else 'COPY'} "
-            f"({rows['ticket'] / max(made['total_s'], 1e-9):,.0f} tickets/s with their rows)"
-        )
-        for sql in args.ddl:
-            print(f"  extra DDL: {sql}")
-        if args.ddl:
-            print(f"  extra DDL took {fmt_s(ddl_s)}")
-        print(f"  {analyze_name}: {fmt_s(analyze_s)}")
+        print_generation(built, dialect)
         print(
             "  L1 agent's queue counts (as the tabs show them): "
             + ", ".join(f"{k} {format_number(v)}" for k, v in counts.items())

@@ -8,7 +8,7 @@ Definitions (the same as ``hai.qa.metrics`` for one agent, here for all tickets)
   responded to by ``as_of`` or already due at ``as_of``, the share responded by the due
   date; fulfilment on time: the same with the answer (or closing) and the fulfilment
   due date. ``as_of`` is the end of the period, or now when the period is not over;
-- backlog: tickets not closed at ``now``, by calendar days since they were received
+- backlog: tickets not closed at ``now``, by days (of 24 hours) since they were received
   (whatever the period: the backlog is today's);
 - breaches: SLA breaches detected in the period, by kind.
 """
@@ -18,7 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import Date, case, func, literal_column, or_, select
+from sqlalchemy import Date, func, literal_column, select
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.expression import FunctionElement
 
@@ -27,30 +27,13 @@ from hai.qa import metrics
 from hai.qa.metrics import Period
 
 GRAINS = {"day": "Per hari", "week": "Per minggu"}
+RATINGS = range(1, 6)
 DIMENSIONS = {
     "channel": "Kanal",
     "service": "Layanan",
     "team": "Direktorat",
     "office": "Kantor",
 }
-# Backlog age buckets: (label, lower bound in days, upper bound in days or None).
-AGE_BUCKETS: list[tuple[str, int, int | None]] = [
-    ("< 1 hari", 0, 1),
-    ("1–3 hari", 1, 3),
-    ("3–7 hari", 3, 7),
-    ("7–14 hari", 7, 14),
-    ("14–30 hari", 14, 30),
-    ("> 30 hari", 30, None),
-]
-BREACH_LABELS = {
-    "response_at_risk": "Tanggapan hampir jatuh tempo",
-    "response": "Tanggapan melewati SLA",
-    "fulfilment_at_risk": "Pemenuhan hampir jatuh tempo",
-    "fulfilment": "Pemenuhan melewati SLA",
-    "ola": "Jawaban Layer 2 melewati OLA",
-}
-
-
 # --- WIB calendar day and week of an instant, in SQL ----------------------------------------
 # Instants are stored as naive UTC on every database; WIB is UTC+7 all year (no DST).
 
@@ -103,7 +86,7 @@ def _scope(period: Period, unit_id: int | None) -> list:
 
     rv = [metrics.period_clause(period)]
     if unit_id is not None:
-        rv.append(or_(Ticket.team_unit_id == unit_id, Ticket.office_unit_id == unit_id))
+        rv.append(Ticket.unit_clause(unit_id))
     return rv
 
 
@@ -123,6 +106,20 @@ class Count:
     key: str  # channel code, service code, unit id as text, rating, ...
     label: str
     count: int
+
+
+@dataclass(frozen=True)
+class Ratings:
+    counts: list[Count]  # 5 down to 1
+
+    @property
+    def total(self) -> int:
+        return sum(c.count for c in self.counts)
+
+    @property
+    def average(self) -> float | None:
+        total = self.total
+        return round(sum(int(c.key) * c.count for c in self.counts) / total, 2) if total else None
 
 
 def buckets(period: Period, grain: str) -> list[date]:
@@ -188,32 +185,47 @@ def _key_text(dimension: str, value) -> str:
     return "" if value is None else str(value)
 
 
-def volume(
-    period: Period, *, by: str = "channel", grain: str = "day", unit_id: int | None = None
-) -> Volume:
-    """Tickets received per day (or week) and channel (or service)."""
-    from hai.tickets.models import Ticket
-
-    bucket = (wib_day if grain == "day" else wib_week)(Ticket.received_at).label("bucket")
-    column = _column(by)
-    rows = db.session.execute(
-        select(bucket, column.label("key"), func.count().label("n"))
-        .where(*_scope(period, unit_id))
-        .group_by(literal_column("bucket"), column)
-    ).all()
-    labels = _labels(by, {r.key for r in rows})
+def _volume_from(rows, by: str, grain: str, period: Period) -> Volume:
+    labels = _labels(by, {getattr(r, by) for r in rows})
     cells: dict[tuple[date, str], int] = {}
     totals: dict[str, int] = {}
     names: dict[str, str] = {}
     for r in rows:
-        key = _key_text(by, r.key)
-        cells[(_as_date(r.bucket), key)] = cells.get((_as_date(r.bucket), key), 0) + r.n
+        value = getattr(r, by)
+        key, bucket = _key_text(by, value), _as_date(r.bucket)
+        cells[(bucket, key)] = cells.get((bucket, key), 0) + r.n
         totals[key] = totals.get(key, 0) + r.n
-        names[key] = labels.get(r.key, "(tanpa layanan)" if r.key is None else str(r.key))
+        names[key] = labels.get(value, "(tanpa layanan)" if value is None else str(value))
     keys = sorted(
         (Count(k, names[k], n) for k, n in totals.items()), key=lambda c: (-c.count, c.label)
     )
     return Volume(grain, buckets(period, grain), keys, cells)
+
+
+def volumes(period: Period, *, grain: str = "day", unit_id: int | None = None) -> dict[str, Volume]:
+    """Tickets received per day (or week), by channel and by service, from one scan of
+    the period (grouped by bucket, channel and service)."""
+    from hai.tickets.models import Ticket
+
+    bucket = (wib_day if grain == "day" else wib_week)(Ticket.received_at).label("bucket")
+    rows = db.session.execute(
+        select(
+            bucket,
+            Ticket.channel_code.label("channel"),
+            Ticket.service_id.label("service"),
+            func.count().label("n"),
+        )
+        .where(*_scope(period, unit_id))
+        .group_by(literal_column("bucket"), Ticket.channel_code, Ticket.service_id)
+    ).all()
+    return {by: _volume_from(rows, by, grain, period) for by in ("channel", "service")}
+
+
+def volume(
+    period: Period, *, by: str = "channel", grain: str = "day", unit_id: int | None = None
+) -> Volume:
+    """Tickets received per day (or week) and channel (or service)."""
+    return volumes(period, grain=grain, unit_id=unit_id)[by]
 
 
 def service_codes(service_ids: list[str]) -> dict[str, str]:
@@ -253,29 +265,74 @@ class Compliance:
         return _pct(self.fulfilment_on_time, self.fulfilment_measured)
 
 
-def _compliance_columns(as_of: datetime) -> list:
+def _cube(period: Period, as_of: datetime, unit_id: int | None) -> list:
+    """One scan of the period: tickets, on-time counts and ratings per channel, service,
+    directorate and office (a few thousand groups at most), summed up by each panel."""
     from hai.tickets.models import Ticket
 
-    def measured_and_on_time(due, done):
-        has_done = done.is_not(None) & (done <= as_of)
-        measured = due.is_not(None) & (has_done | (due < as_of))
-        on_time = due.is_not(None) & has_done & (done <= due)
-        return (
-            func.coalesce(func.sum(case((measured, 1), else_=0)), 0),
-            func.coalesce(func.sum(case((on_time, 1), else_=0)), 0),
+    dims = [_column(by).label(by) for by in DIMENSIONS]
+    return db.session.execute(
+        select(
+            *dims,
+            func.count().label("n"),
+            *metrics.on_time_columns(as_of),
+            *(metrics.count_if(Ticket.rating == n).label(f"rated{n}") for n in RATINGS),
         )
+        .where(*_scope(period, unit_id))
+        .group_by(*(_column(by) for by in DIMENSIONS))
+    ).all()
 
-    r_m, r_ok = measured_and_on_time(Ticket.response_due_at, Ticket.first_response_at)
-    f_m, f_ok = measured_and_on_time(
-        Ticket.fulfilment_due_at, func.coalesce(Ticket.answered_at, Ticket.closed_at)
-    )
-    return [
-        func.count().label("n"),
-        r_m.label("r_m"),
-        r_ok.label("r_ok"),
-        f_m.label("f_m"),
-        f_ok.label("f_ok"),
+
+def _sum(rows) -> tuple[int, int, int, int, int]:
+    n = r_m = r_ok = f_m = f_ok = 0
+    for r in rows:
+        n += r.n
+        r_m += int(r.r_m)
+        r_ok += int(r.r_ok)
+        f_m += int(r.f_m)
+        f_ok += int(r.f_ok)
+    return n, r_m, r_ok, f_m, f_ok
+
+
+def _compliance_from(cube, by: str) -> list[Compliance]:
+    groups: dict = {}
+    for r in cube:
+        key = getattr(r, by)
+        if key is not None:  # tickets without one (e.g. no directorate) are left out
+            groups.setdefault(key, []).append(r)
+    labels = _labels(by, set(groups))
+    result = [
+        Compliance(_key_text(by, key), labels.get(key, str(key)), *_sum(rows))
+        for key, rows in groups.items()
     ]
+    return sorted(result, key=lambda c: (-c.tickets, c.label))
+
+
+def _ratings_from(cube) -> Ratings:
+    return Ratings(
+        [
+            Count(str(n), f"{n} bintang", sum(int(getattr(r, f"rated{n}")) for r in cube))
+            for n in sorted(RATINGS, reverse=True)
+        ]
+    )
+
+
+@dataclass(frozen=True)
+class Summary:
+    total: Compliance
+    sla: dict[str, list[Compliance]]  # by dimension
+    ratings: Ratings
+
+
+def summary(period: Period, *, as_of: datetime, unit_id: int | None = None) -> Summary:
+    """SLA compliance overall and per channel, service, directorate and office, and the
+    ratings, from one scan of the period."""
+    cube = _cube(period, as_of, unit_id)
+    return Summary(
+        Compliance("", "Semua", *_sum(cube)),
+        {by: _compliance_from(cube, by) for by in DIMENSIONS},
+        _ratings_from(cube),
+    )
 
 
 def sla_compliance(
@@ -283,51 +340,27 @@ def sla_compliance(
 ) -> list[Compliance]:
     """First response and fulfilment on time, per channel, service, directorate or office
     (tickets without one, e.g. no directorate, are left out of that breakdown)."""
-    column = _column(by)
-    rows = db.session.execute(
-        select(column.label("key"), *_compliance_columns(as_of))
-        .where(*_scope(period, unit_id), column.is_not(None))
-        .group_by(column)
-    ).all()
-    labels = _labels(by, {r.key for r in rows})
-    result = [
-        Compliance(
-            _key_text(by, r.key),
-            labels.get(r.key, str(r.key)),
-            r.n,
-            int(r.r_m),
-            int(r.r_ok),
-            int(r.f_m),
-            int(r.f_ok),
-        )
-        for r in rows
-    ]
-    return sorted(result, key=lambda c: (-c.tickets, c.label))
+    return summary(period, as_of=as_of, unit_id=unit_id).sla[by]
 
 
 def sla_total(period: Period, *, as_of: datetime, unit_id: int | None = None) -> Compliance:
     """The same over all the tickets of the period."""
-    r = db.session.execute(
-        select(*_compliance_columns(as_of)).where(*_scope(period, unit_id))
-    ).one()
-    return Compliance("", "Semua", r.n, int(r.r_m), int(r.r_ok), int(r.f_m), int(r.f_ok))
+    return summary(period, as_of=as_of, unit_id=unit_id).total
 
 
 # --- backlog, breaches, ratings -----------------------------------------------------------
 
 
 def backlog_age(now: datetime, *, unit_id: int | None = None) -> list[Count]:
-    """Open (not closed) tickets by age in calendar days since received, at ``now``."""
-    from hai.tickets.models import Ticket, TicketStatus
+    """Open (not closed) tickets by age since received, at ``now``, in the buckets of
+    ``hai.tickets.queries.AGE_BUCKETS`` (the queue's ``age`` filter lists them)."""
+    from hai.tickets.models import Ticket
+    from hai.tickets.queries import AGE_BUCKETS, age_bucket
 
-    whens = []
-    for n, (_, _low, high) in enumerate(AGE_BUCKETS):
-        if high is not None:
-            whens.append((Ticket.received_at > now - timedelta(days=high), n))
-    bucket = case(*whens, else_=len(AGE_BUCKETS) - 1).label("bucket")
-    where = [Ticket.status != TicketStatus.CLOSED]
+    bucket = age_bucket(now).label("bucket")
+    where = [Ticket.open_clause()]
     if unit_id is not None:
-        where.append(or_(Ticket.team_unit_id == unit_id, Ticket.office_unit_id == unit_id))
+        where.append(Ticket.unit_clause(unit_id))
     counts = dict(
         db.session.execute(
             select(bucket, func.count()).where(*where).group_by(literal_column("bucket"))
@@ -347,38 +380,15 @@ def breaches(period: Period, *, unit_id: int | None = None) -> list[Count]:
     )
     if unit_id is not None:
         query = query.join(Ticket, Ticket.id == SlaBreach.ticket_id).where(
-            or_(Ticket.team_unit_id == unit_id, Ticket.office_unit_id == unit_id)
+            Ticket.unit_clause(unit_id)
         )
     counts = dict(db.session.execute(query).all())
-    return [Count(k.value, BREACH_LABELS[k.value], counts.get(k, 0)) for k in BreachKind]
-
-
-@dataclass(frozen=True)
-class Ratings:
-    counts: list[Count]  # 5 down to 1
-
-    @property
-    def total(self) -> int:
-        return sum(c.count for c in self.counts)
-
-    @property
-    def average(self) -> float | None:
-        total = self.total
-        return round(sum(int(c.key) * c.count for c in self.counts) / total, 2) if total else None
+    return [Count(k.value, k.label, counts.get(k, 0)) for k in BreachKind]
 
 
 def ratings(period: Period, *, unit_id: int | None = None) -> Ratings:
     """Requesters' ratings (1-5) of the tickets received in the period."""
-    from hai.tickets.models import Ticket
-
-    counts = dict(
-        db.session.execute(
-            select(Ticket.rating, func.count())
-            .where(*_scope(period, unit_id), Ticket.rating.is_not(None))
-            .group_by(Ticket.rating)
-        ).all()
-    )
-    return Ratings([Count(str(n), f"{n} bintang", counts.get(n, 0)) for n in range(5, 0, -1)])
+    return summary(period, as_of=period.ends_at, unit_id=unit_id).ratings
 
 
 # --- agent league table ---------------------------------------------------------------------

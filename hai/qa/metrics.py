@@ -6,7 +6,8 @@ data, so that evaluations, dashboards and reports all count the same way.
 Definitions (an agent A, a period [start, end] of WIB dates):
 - a ticket belongs to the period when it was *received* in it, in WIB: a call at
   23:30 WIB on the last day of a month belongs to that month;
-- A *handled* a ticket when A recorded it, is its assignee, or answered it;
+- A *handled* a ticket when A recorded it, is its assignee, or answered it
+  (``Ticket.handler_columns``);
 - first response on time: of the handled tickets with a response due date that were
   either responded to or already due at ``as_of``, the share responded by the due date;
 - fulfilment on time: the same with the answer and the fulfilment due date;
@@ -21,7 +22,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import or_, select
+from sqlalchemy import case, func, or_, select
 
 from hai.extensions import db
 from hai.web.timefmt import MONTHS, WIB
@@ -142,11 +143,33 @@ METRICS: dict[str, str] = {
 def handled_clause(agent_id: int):
     from hai.tickets.models import Ticket
 
-    return or_(
-        Ticket.created_by_id == agent_id,
-        Ticket.assignee_id == agent_id,
-        Ticket.answered_by_id == agent_id,
+    return Ticket.handled_by_clause(agent_id)
+
+
+def count_if(condition):
+    """The number of rows where ``condition`` holds, as a SQL aggregate (0 when none)."""
+    return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
+
+
+def on_time_columns(as_of: datetime) -> list:
+    """First response and fulfilment on time as SQL aggregates, labelled ``r_m`` and
+    ``r_ok`` (responses measured, on time), ``f_m`` and ``f_ok`` (fulfilments): a
+    ticket with a due date is measured once it was done by ``as_of`` or already due at
+    ``as_of``; on time when done by the due date. Fulfilment is done when answered (or
+    closed without an answer). Agents, the dashboard and the reports count with this."""
+    from hai.tickets.models import Ticket
+
+    def measured_and_on_time(due, done):
+        has_done = done.is_not(None) & (done <= as_of)
+        measured = due.is_not(None) & (has_done | (due < as_of))
+        on_time = due.is_not(None) & has_done & (done <= due)
+        return count_if(measured), count_if(on_time)
+
+    r_m, r_ok = measured_and_on_time(Ticket.response_due_at, Ticket.first_response_at)
+    f_m, f_ok = measured_and_on_time(
+        Ticket.fulfilment_due_at, func.coalesce(Ticket.answered_at, Ticket.closed_at)
     )
+    return [r_m.label("r_m"), r_ok.label("r_ok"), f_m.label("f_m"), f_ok.label("f_ok")]
 
 
 def period_clause(period: Period):
@@ -162,7 +185,7 @@ def _filters(channel: str | None, unit_id: int | None) -> list:
     if channel:
         rv.append(Ticket.channel_code == channel)
     if unit_id is not None:
-        rv.append(or_(Ticket.team_unit_id == unit_id, Ticket.office_unit_id == unit_id))
+        rv.append(Ticket.unit_clause(unit_id))
     return rv
 
 
@@ -193,6 +216,79 @@ def working_hours(period: Period, unit_id: int | None = None) -> float:
     return elapsed.total_seconds() / 3600
 
 
+COUNTS = (
+    "handled", "r_m", "r_ok", "f_m", "f_ok", "reopened", "ratings", "rating_sum", "calls"
+)  # fmt: skip
+
+
+def _metrics_by_agent(
+    agent_ids: list[int],
+    period: Period,
+    *,
+    as_of: datetime,
+    channel: str | None,
+    unit_id: int | None,
+) -> dict[int, dict[str, int]]:
+    """The counts of the module's definitions for each agent, from one query.
+
+    The period's tickets are summed in SQL per combination of handlers
+    (``Ticket.handler_columns``: recorder, assignee, who answered; a few thousand
+    combinations, one scan); each combination's sums then go to each distinct agent
+    of it, so an agent who recorded and answered a ticket handled it once. Calls go
+    to the recorder only."""
+    from hai.tickets.models import Ticket
+
+    if not agent_ids:
+        return {}
+    handlers = Ticket.handler_columns()
+    rows = db.session.execute(
+        select(
+            *handlers,
+            func.count().label("handled"),
+            *on_time_columns(as_of),
+            count_if(Ticket.reopen_count > 0).label("reopened"),
+            func.count(Ticket.rating).label("ratings"),
+            func.coalesce(func.sum(Ticket.rating), 0).label("rating_sum"),
+            count_if(Ticket.channel_code == CALL_CENTER).label("calls"),
+        )
+        .where(
+            period_clause(period),
+            *_filters(channel, unit_id),
+            or_(*(c.in_(agent_ids) for c in handlers)),
+        )
+        .group_by(*handlers)
+    ).all()
+    wanted = set(agent_ids)
+    totals: dict[int, dict[str, int]] = {}
+    for row in rows:
+        recorder = row[0]
+        for agent in {row[i] for i in range(len(handlers))} & wanted:
+            counts = totals.setdefault(agent, dict.fromkeys(COUNTS, 0))
+            for name in COUNTS:
+                if name != "calls" or agent == recorder:
+                    counts[name] += int(getattr(row, name))
+    return totals
+
+
+def _agent_metrics(agent_id: int, counts: dict[str, int] | None, hours: float) -> AgentMetrics:
+    def n(name: str) -> int:
+        return counts[name] if counts is not None else 0
+
+    return AgentMetrics(
+        agent_id=agent_id,
+        tickets_handled=n("handled"),
+        response_measured=n("r_m"),
+        response_on_time=n("r_ok"),
+        fulfilment_measured=n("f_m"),
+        fulfilment_on_time=n("f_ok"),
+        reopened=n("reopened"),
+        ratings=n("ratings"),
+        rating_sum=n("rating_sum"),
+        calls=n("calls"),
+        working_hours=round(hours, 4),
+    )
+
+
 def agent_metrics(
     agent_id: int,
     period: Period,
@@ -208,57 +304,10 @@ def agent_metrics(
     as late; ``channel`` and ``unit_id`` narrow the tickets; ``calendar_unit_id`` is the
     unit whose working calendar gives the working hours (the agent's unit).
     """
-    from hai.tickets.models import Ticket
-
-    as_of = as_of or period.ends_at
-    rows = db.session.execute(
-        select(
-            Ticket.created_by_id,
-            Ticket.channel_code,
-            Ticket.response_due_at,
-            Ticket.first_response_at,
-            Ticket.fulfilment_due_at,
-            Ticket.answered_at,
-            Ticket.closed_at,
-            Ticket.reopen_count,
-            Ticket.rating,
-        ).where(period_clause(period), handled_clause(agent_id), *_filters(channel, unit_id))
-    ).all()
-    response_measured = response_on_time = 0
-    fulfilment_measured = fulfilment_on_time = 0
-    reopened = ratings = rating_sum = calls = 0
-    for row in rows:
-        if row.response_due_at is not None:
-            if row.first_response_at is not None and row.first_response_at <= as_of:
-                response_measured += 1
-                response_on_time += row.first_response_at <= row.response_due_at
-            elif row.response_due_at < as_of:
-                response_measured += 1
-        done = row.answered_at or row.closed_at
-        if row.fulfilment_due_at is not None:
-            if done is not None and done <= as_of:
-                fulfilment_measured += 1
-                fulfilment_on_time += done <= row.fulfilment_due_at
-            elif row.fulfilment_due_at < as_of:
-                fulfilment_measured += 1
-        reopened += row.reopen_count > 0
-        if row.rating is not None:
-            ratings += 1
-            rating_sum += row.rating
-        calls += row.created_by_id == agent_id and row.channel_code == CALL_CENTER
-    return AgentMetrics(
-        agent_id=agent_id,
-        tickets_handled=len(rows),
-        response_measured=response_measured,
-        response_on_time=response_on_time,
-        fulfilment_measured=fulfilment_measured,
-        fulfilment_on_time=fulfilment_on_time,
-        reopened=reopened,
-        ratings=ratings,
-        rating_sum=rating_sum,
-        calls=calls,
-        working_hours=round(working_hours(period, calendar_unit_id), 4),
+    rows = _metrics_by_agent(
+        [agent_id], period, as_of=as_of or period.ends_at, channel=channel, unit_id=unit_id
     )
+    return _agent_metrics(agent_id, rows.get(agent_id), working_hours(period, calendar_unit_id))
 
 
 def agents_metrics(
@@ -269,24 +318,19 @@ def agents_metrics(
     channel: str | None = None,
     unit_id: int | None = None,
 ) -> list[AgentMetrics]:
-    """The metrics of several agents (a league table), each with its unit's calendar."""
+    """The metrics of several agents (a league table), each with its unit's calendar:
+    the same numbers as ``agent_metrics`` of each, in one query."""
     from hai.auth.models import User
 
     units = {
         row.id: row.unit_id
         for row in db.session.execute(select(User.id, User.unit_id).where(User.id.in_(agent_ids)))
     }
-    return [
-        agent_metrics(
-            agent_id,
-            period,
-            as_of=as_of,
-            channel=channel,
-            unit_id=unit_id,
-            calendar_unit_id=units.get(agent_id),
-        )
-        for agent_id in agent_ids
-    ]
+    hours = {unit: working_hours(period, unit) for unit in {units.get(a) for a in agent_ids}}
+    rows = _metrics_by_agent(
+        agent_ids, period, as_of=as_of or period.ends_at, channel=channel, unit_id=unit_id
+    )
+    return [_agent_metrics(a, rows.get(a), hours[units.get(a)]) for a in agent_ids]
 
 
 def metric_score(value: float | None, thresholds: list) -> int | None:

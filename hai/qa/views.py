@@ -470,22 +470,37 @@ def dashboard():
         grain = "day" if (period.end - period.start).days < 62 else "week"
     as_of = d.as_of_for(period, now)
 
-    by_channel = d.volume(period, by="channel", grain=grain, unit_id=unit_id)
-    by_service = d.volume(period, by="service", grain=grain, unit_id=unit_id)
-    sla = {by: d.sla_compliance(period, by=by, as_of=as_of, unit_id=unit_id) for by in d.DIMENSIONS}
+    volumes = d.volumes(period, grain=grain, unit_id=unit_id)
+    by_channel, by_service = volumes["channel"], volumes["service"]
+    summary = d.summary(period, as_of=as_of, unit_id=unit_id)
+    sla, ratings = summary.sla, summary.ratings
     backlog = d.backlog_age(now, unit_id=unit_id)
     breaches = d.breaches(period, unit_id=unit_id)
-    ratings = d.ratings(period, unit_id=unit_id)
 
     def pct_text(value):
         return "—" if value is None else f"{value:.2f}".replace(".", ",") + "%"
 
-    def drill(**extra) -> str:
-        args = {"queue": "all", "from": period.start.isoformat(), "to": period.end.isoformat()}
+    def drill(*, received: bool = True, **extra) -> str:
+        """The ticket queue with the panel's filters: the period's tickets (received in it)
+        unless ``received`` is False, the unit's when one is chosen."""
+        args = {"queue": "all"}
+        if received:
+            args.update({"from": period.start.isoformat(), "to": period.end.isoformat()})
         if unit_id is not None:
             args["office"] = unit_id
         args.update({k: v for k, v in extra.items() if v not in (None, "")})
         return url_for("tickets.index", **args)
+
+    def drill_backlog(bucket: str) -> str:
+        return drill(received=False, age=bucket)
+
+    def drill_breach(kind: str) -> str:
+        return drill(
+            received=False,
+            breach=kind,
+            detected_from=period.start.isoformat(),
+            detected_to=period.end.isoformat(),
+        )
 
     codes = d.service_codes([k.key for k in by_service.keys] + [c.key for c in sla["service"]])
 
@@ -534,7 +549,7 @@ def dashboard():
         dimensions=d.DIMENSIONS,
         by_channel=by_channel,
         by_service=by_service,
-        total=d.sla_total(period, as_of=as_of, unit_id=unit_id),
+        total=summary.total,
         sla=sla,
         backlog=backlog,
         breaches=breaches,
@@ -544,6 +559,8 @@ def dashboard():
         pct=pct_text,
         drill=drill,
         drill_key=drill_key,
+        drill_backlog=drill_backlog,
+        drill_breach=drill_breach,
         as_of=as_of,
         now=now,
     )

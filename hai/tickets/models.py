@@ -14,6 +14,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     literal_column,
+    or_,
     text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -171,6 +172,8 @@ class Ticket(db.Model):
             "paused",
         ),
         _open_index("ix_ticket_open_response_risk", "response_risk_at", "first_response_at"),
+        # The backlog by age (QA dashboard) and the queue's age filter, per unit.
+        _open_index("ix_ticket_open_received", "received_at", "team_unit_id", "office_unit_id"),
         # OLA breaches of escalated tickets.
         _open_index(
             "ix_ticket_open_ola",
@@ -248,6 +251,21 @@ class Ticket(db.Model):
         bound parameter, so that a prepared statement's generic plan can use them)."""
         return cls.status != literal_column("'closed'")
 
+    @classmethod
+    def unit_clause(cls, unit_id: int):
+        """A unit's tickets: those of its directorate (Layer 2 team) or its office."""
+        return or_(cls.team_unit_id == unit_id, cls.office_unit_id == unit_id)
+
+    @classmethod
+    def handler_columns(cls) -> list:
+        """Who *handled* a ticket (QA's metrics, the league table, the queue's ``agent``
+        filter): who recorded it, its assignee, who answered it."""
+        return [cls.created_by_id, cls.assignee_id, cls.answered_by_id]
+
+    @classmethod
+    def handled_by_clause(cls, user_id: int):
+        return or_(*(column == user_id for column in cls.handler_columns()))
+
     requester = relationship("Requester")
     version = relationship("CatalogVersion")
     service = relationship("CatalogService")
@@ -302,6 +320,16 @@ class BreachKind(enum.Enum):
     FULFILMENT = "fulfilment"
     OLA = "ola"
 
+    @property
+    def label(self) -> str:
+        return {
+            "response_at_risk": "Tanggapan hampir jatuh tempo",
+            "response": "Tanggapan melewati SLA",
+            "fulfilment_at_risk": "Pemenuhan hampir jatuh tempo",
+            "fulfilment": "Pemenuhan melewati SLA",
+            "ola": "Jawaban Layer 2 melewati OLA",
+        }[self.value]
+
 
 class SlaBreach(db.Model):
     """Recorded once per ticket and kind (unique), whatever runs the job how often."""
@@ -309,7 +337,8 @@ class SlaBreach(db.Model):
     __tablename__ = "sla_breach"
     __table_args__ = (
         UniqueConstraint("ticket_id", "kind"),
-        Index("ix_sla_breach_detected", "detected_at"),
+        # Breaches detected in a period, by kind (QA dashboard), without reading the rows.
+        Index("ix_sla_breach_detected_kind", "detected_at", "kind"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

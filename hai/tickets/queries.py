@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import exists, func, or_, select
+from sqlalchemy import and_, case, exists, func, or_, select
 from sqlalchemy.orm import joinedload
 
 from hai.auth.models import User
@@ -38,6 +38,45 @@ SORTS = {
 }
 
 
+# Backlog age of open tickets, in days of 24 hours since received at ``now``:
+# (label, lower bound, upper bound or None). The dashboard's backlog panel counts by
+# ``age_bucket``, its drill-down lists with ``age_clause``: the same bounds.
+AGE_BUCKETS: list[tuple[str, int, int | None]] = [
+    ("< 1 hari", 0, 1),
+    ("1–3 hari", 1, 3),
+    ("3–7 hari", 3, 7),
+    ("7–14 hari", 7, 14),
+    ("14–30 hari", 14, 30),
+    ("> 30 hari", 30, None),
+]
+
+
+def age_bucket(now: datetime):
+    """The bucket (index into AGE_BUCKETS) of a ticket's age, as a SQL expression."""
+    whens = [
+        (Ticket.received_at > now - timedelta(days=high), n)
+        for n, (_, _low, high) in enumerate(AGE_BUCKETS)
+        if high is not None
+    ]
+    return case(*whens, else_=len(AGE_BUCKETS) - 1)
+
+
+def age_clause(bucket: int, now: datetime):
+    """Open tickets whose age at ``now`` falls in the bucket."""
+    _, low, high = AGE_BUCKETS[bucket]
+    rv = [Ticket.open_clause()]
+    if low:
+        rv.append(Ticket.received_at <= now - timedelta(days=low))
+    if high is not None:
+        rv.append(Ticket.received_at > now - timedelta(days=high))
+    return and_(*rv)
+
+
+def wib_midnight(day: date) -> datetime:
+    """00:00 WIB of a day: the first instant of that day's tickets."""
+    return datetime.combine(day, time(0), WIB)
+
+
 @dataclass
 class Filters:
     queue: str = "mine"
@@ -46,11 +85,156 @@ class Filters:
     service: str = ""
     status: str = ""
     priority: str = ""
-    office: int | None = None
-    date_from: date | None = None
+    office: int | None = None  # a unit: its directorate's or office's tickets
+    date_from: date | None = None  # received, WIB
     date_to: date | None = None
+    agent: int | None = None  # handled by (Ticket.handler_columns)
+    rating: int | None = None
+    breach: str = ""  # a BreachKind value: tickets with that breach …
+    detected_from: date | None = None  # … detected in these WIB days
+    detected_to: date | None = None
+    age: int | None = None  # open tickets of a backlog age bucket
     sort: str = "due"
     page: int = 1
+
+    def args(self) -> dict[str, str]:
+        """The filters as the queue's query string (no page), for links and the pager."""
+        rv = {
+            "queue": self.queue,
+            "q": self.q,
+            "channel": self.channel,
+            "service": self.service,
+            "status": self.status,
+            "priority": self.priority,
+            "office": self.office,
+            "from": self.date_from,
+            "to": self.date_to,
+            "agent": self.agent,
+            "rating": self.rating,
+            "breach": self.breach,
+            "detected_from": self.detected_from,
+            "detected_to": self.detected_to,
+            "age": self.age,
+            "sort": self.sort if self.sort != "due" else None,
+        }
+        return {k: str(v) for k, v in rv.items() if v not in (None, "")}
+
+
+def _day(value: str) -> date | None:
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        return None
+
+
+def _whole(value: str, low: int, high: int) -> int | None:
+    return int(value) if value.isdigit() and low <= int(value) <= high else None
+
+
+def parse_filters(args) -> tuple[Filters, list[str]]:
+    """The queue's filters from a query string, and a message for each value that cannot
+    be used (that filter is then left out: the list shows it was not applied)."""
+    from hai.auth.models import User
+    from hai.org.models import OrgUnit
+
+    def text(name: str, length: int) -> str:
+        return (args.get(name) or "").strip()[:length]
+
+    errors: list[str] = []
+    f = Filters(
+        queue=args.get("queue") if args.get("queue") in QUEUES else "mine",
+        q=text("q", 100),
+        channel=text("channel", 32),
+        service=text("service", 32),
+        status=args.get("status") if args.get("status") in {s.value for s in TicketStatus} else "",
+        priority=text("priority", 4),
+        sort=args.get("sort") if args.get("sort") in SORTS else "due",
+    )
+    if args.get("status") and not f.status:
+        errors.append("Status tidak dikenali; saringan status diabaikan.")
+    if args.get("page"):
+        page = _whole(args["page"], 1, 10**6)
+        if page is None:
+            errors.append("Nomor halaman tidak dikenali; ditampilkan halaman 1.")
+        f.page = page or 1
+    for name, attr, label in (
+        ("from", "date_from", "Diterima dari"),
+        ("to", "date_to", "Diterima sampai"),
+        ("detected_from", "detected_from", "Pelanggaran terdeteksi dari"),
+        ("detected_to", "detected_to", "Pelanggaran terdeteksi sampai"),
+    ):
+        if args.get(name):
+            value = _day(args[name])
+            if value is None:
+                errors.append(
+                    f"Tanggal “{label}” tidak dikenali (tulis TTTT-BB-HH); saringan ini diabaikan."
+                )
+            setattr(f, attr, value)
+    if args.get("office"):
+        unit = _whole(args["office"], 1, 2**31 - 1)
+        if unit is None or db.session.get(OrgUnit, unit) is None:
+            errors.append("Unit tidak dikenali; saringan unit diabaikan.")
+        else:
+            f.office = unit
+    if args.get("agent"):
+        agent = _whole(args["agent"], 1, 2**31 - 1)
+        if agent is None or db.session.get(User, agent) is None:
+            errors.append("Petugas tidak dikenali; saringan petugas diabaikan.")
+        else:
+            f.agent = agent
+    if args.get("rating"):
+        f.rating = _whole(args["rating"], 1, 5)
+        if f.rating is None:
+            errors.append("Penilaian harus 1 sampai 5; saringan penilaian diabaikan.")
+    if args.get("breach"):
+        if args["breach"] in {k.value for k in BreachKind}:
+            f.breach = args["breach"]
+        else:
+            errors.append("Jenis pelanggaran SLA tidak dikenali; saringan ini diabaikan.")
+    if args.get("age"):
+        f.age = _whole(args["age"], 0, len(AGE_BUCKETS) - 1)
+        if f.age is None:
+            errors.append("Kelompok umur tiket tidak dikenali; saringan umur diabaikan.")
+    return f, errors
+
+
+def describe(f: Filters) -> list[tuple[str, dict[str, str]]]:
+    """The filters the form does not show (those a dashboard link sets), in Indonesian,
+    each with the query string without it (to remove it)."""
+    from hai.auth.models import User
+    from hai.org.models import OrgUnit
+    from hai.web.timefmt import format_date
+
+    args = f.args()
+
+    def without(*names: str) -> dict[str, str]:
+        return {k: v for k, v in args.items() if k not in names}
+
+    rv = []
+    if f.office is not None:
+        unit = db.session.get(OrgUnit, f.office)
+        rv.append((f"Unit: {unit.name}", without("office")))
+    if f.agent is not None:
+        user = db.session.get(User, f.agent)
+        rv.append((f"Ditangani oleh: {user.name}", without("agent")))
+    if f.rating is not None:
+        rv.append((f"Penilaian pengguna: {f.rating} bintang", without("rating")))
+    if f.breach or f.detected_from or f.detected_to:
+        kind = BreachKind(f.breach).label if f.breach else "semua jenis"
+        when = ""
+        if f.detected_from or f.detected_to:
+            start = format_date(f.detected_from) if f.detected_from else "…"
+            end = format_date(f.detected_to) if f.detected_to else "…"
+            when = f", terdeteksi {start} s.d. {end}"
+        rv.append(
+            (
+                f"Pelanggaran SLA: {kind}{when}",
+                without("breach", "detected_from", "detected_to"),
+            )
+        )
+    if f.age is not None:
+        rv.append((f"Umur tiket terbuka: {AGE_BUCKETS[f.age][0]}", without("age")))
+    return rv
 
 
 def team_levels(user) -> list[Level]:
@@ -134,12 +318,27 @@ def queue_query(user, f: Filters, now: datetime):
     if f.priority:
         query = query.where(Ticket.priority == f.priority)
     if f.office:
-        query = query.where(or_(Ticket.office_unit_id == f.office, Ticket.team_unit_id == f.office))
+        query = query.where(Ticket.unit_clause(f.office))
     if f.date_from:
-        query = query.where(Ticket.received_at >= datetime.combine(f.date_from, time(0), WIB))
+        query = query.where(Ticket.received_at >= wib_midnight(f.date_from))
     if f.date_to:
-        end = datetime.combine(f.date_to + timedelta(days=1), time(0), WIB)
-        query = query.where(Ticket.received_at < end)
+        query = query.where(Ticket.received_at < wib_midnight(f.date_to + timedelta(days=1)))
+    if f.agent:
+        query = query.where(Ticket.handled_by_clause(f.agent))
+    if f.rating:
+        query = query.where(Ticket.rating == f.rating)
+    if f.breach or f.detected_from or f.detected_to:
+        breached = select(SlaBreach.ticket_id)
+        if f.breach:
+            breached = breached.where(SlaBreach.kind == BreachKind(f.breach))
+        if f.detected_from:
+            breached = breached.where(SlaBreach.detected_at >= wib_midnight(f.detected_from))
+        if f.detected_to:
+            end = wib_midnight(f.detected_to + timedelta(days=1))
+            breached = breached.where(SlaBreach.detected_at < end)
+        query = query.where(Ticket.id.in_(breached))
+    if f.age is not None:
+        query = query.where(age_clause(f.age, now))
     return query
 
 

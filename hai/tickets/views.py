@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 from flask import (
     Blueprint,
@@ -75,38 +75,18 @@ INTAKE_CHANNELS = {
 # --- queues ------------------------------------------------------------------------
 
 
-def _filters() -> queries.Filters:
-    args = request.args
-    f = queries.Filters(
-        queue=args.get("queue", "mine") if args.get("queue") in queries.QUEUES else "mine",
-        q=args.get("q", "").strip()[:100],
-        channel=args.get("channel", "")[:32],
-        service=args.get("service", "")[:32],
-        status=args.get("status", "")
-        if args.get("status") in {s.value for s in TicketStatus}
-        else "",
-        priority=args.get("priority", "")[:4],
-        sort=args.get("sort", "due") if args.get("sort") in queries.SORTS else "due",
-    )
-    try:
-        f.page = max(1, int(args.get("page", "1")))
-        f.office = int(args["office"]) if args.get("office") else None
-        f.date_from = date.fromisoformat(args["from"]) if args.get("from") else None
-        f.date_to = date.fromisoformat(args["to"]) if args.get("to") else None
-    except ValueError:
-        abort(400)
-    return f
-
-
 @bp.route("/tickets")
 @requires(Capability.TICKET_VIEW)
 def index():
     now = utcnow()
-    f = _filters()
+    f, filter_errors = queries.parse_filters(request.args)
     rows, total = queries.run_queue(current_user, f, now)
     can_bulk = current_user.can(Capability.TICKET_ASSIGN)
     context = dict(
         f=f,
+        filter_errors=filter_errors,
+        described=queries.describe(f),
+        sees_confidential=bool(current_user.roles & policy.SEE_ALL),
         rows=rows,
         total=total,
         now=now,

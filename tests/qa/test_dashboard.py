@@ -3,12 +3,15 @@ the WIB day of an instant in SQL, access, and the page with its numbers in table
 
 from __future__ import annotations
 
-from datetime import date
+import html
+import re
+from datetime import date, timedelta
 
 import pytest
 from sqlalchemy import select
 
 from hai.catalog.models import CatalogService
+from hai.db_types import utcnow
 from hai.org.models import OrgUnit, UnitKind
 from hai.qa import dashboard
 from hai.qa.metrics import Period
@@ -179,3 +182,103 @@ def test_page_shows_charts_numbers_and_drill_down_links(week, people, signed_in)
     bad = browser.get("/qa/dasbor?dari=2026-02-06&sampai=2026-02-01")
     assert "Tanggal akhir sebelum tanggal awal." in bad.get_data(as_text=True)
     assert browser.get("/qa/dasbor?bulan=xx").status_code == 200
+
+
+# --- drill-down: each panel's link lists as many tickets as the panel counts ----------------
+
+ROW_LINK = re.compile(
+    r'<th scope="row"><a href="([^"]+)">([^<]+)</a></th>\s*<td>([\d.]+)</td>', re.S
+)
+
+
+def panel_links(page: str, section: str) -> list[tuple[str, str, int]]:
+    """(link, label, number shown) of each row of a panel's table."""
+    body = page.split(f'id="{section}"', 1)[1].split("</section>", 1)[0]
+    return [
+        (html.unescape(link), html.unescape(label), int(n.replace(".", "")))
+        for link, label, n in ROW_LINK.findall(body)
+    ]
+
+
+def listed(browser, link: str) -> int:
+    """How many tickets the queue lists for a link (its count, and the rows shown)."""
+    page = browser.get(link).get_data(as_text=True)
+    count = int(re.search(r'role="status">([\d.]+) tiket', page).group(1).replace(".", ""))
+    rows = len(set(re.findall(r'href="/tickets/(\d+)"', page)))
+    assert count == rows, link  # fewer than a page: every ticket is on it
+    return count
+
+
+@pytest.fixture
+def backlog_tickets(week, people, make_ticket):
+    """Open tickets of every age around now (the backlog is today's), one closed."""
+    now = utcnow()
+    a = people["l1"]
+    for hours in (2, 30, 50, 24 * 5, 24 * 10, 24 * 20, 24 * 45):
+        make_ticket(now - timedelta(hours=hours), "email", a)
+    make_ticket(now - timedelta(hours=3), "email", a, status=TicketStatus.CLOSED)
+
+
+def test_every_drill_down_lists_the_panels_number(backlog_tickets, week, people, signed_in):
+    browser = signed_in(people["koordinator"])
+    page = browser.get("/qa/dasbor?dari=2026-02-02&sampai=2026-02-06").get_data(as_text=True)
+    panels = {
+        section: panel_links(page, section)
+        for section in ("backlog", "pelanggaran", "penilaian", "agen")
+    }
+    assert [n for _, _, n in panels["backlog"]] == [1, 2, 1, 1, 1, 1 + 6]
+    assert {label: n for _, label, n in panels["pelanggaran"]}["Pemenuhan melewati SLA"] == 2
+    assert [n for _, _, n in panels["penilaian"]] == [1, 1, 0, 1, 0]
+    assert [label for _, label, _ in panels["agen"]] == ["Bayu L1", "Andi L1"]
+    for rows in panels.values():
+        for link, _label, n in rows:
+            assert listed(browser, link) == n, link
+    # The agent's link is the period's tickets they handled, shown by name.
+    queue = browser.get(panels["agen"][1][0]).get_data(as_text=True)
+    assert "Ditangani oleh: Andi L1" in queue and "2 tiket" in queue
+    breach = browser.get(panels["pelanggaran"][3][0]).get_data(as_text=True)
+    assert "Pelanggaran SLA: Pemenuhan melewati SLA, terdeteksi" in breach
+    assert "Umur tiket terbuka: &gt; 30 hari" in browser.get(panels["backlog"][5][0]).get_data(
+        as_text=True
+    )
+
+
+def test_drill_down_keeps_the_unit(backlog_tickets, week, people, signed_in, directorate):
+    browser = signed_in(people["koordinator"])
+    page = browser.get(
+        f"/qa/dasbor?dari=2026-02-02&sampai=2026-02-06&unit={directorate.id}"
+    ).get_data(as_text=True)
+    ratings = panel_links(page, "penilaian")
+    assert [n for _, _, n in ratings] == [1, 0, 0, 0, 0]  # t1 only: the directorate's
+    breaches = panel_links(page, "pelanggaran")
+    assert sum(n for _, _, n in breaches) == 1  # t3's fulfilment
+    for link, _label, n in ratings + breaches + panel_links(page, "agen"):
+        assert f"office={directorate.id}" in link
+        assert listed(browser, link) == n
+
+
+def test_drill_down_filters_are_shown_and_bad_values_left_out(week, people, signed_in):
+    browser = signed_in(people["qa"])
+    page = browser.get(
+        f"/tickets?queue=all&rating=5&agent={people['l1'].id}&from=2026-02-02&to=2026-02-06"
+    ).get_data(as_text=True)
+    assert "Penilaian pengguna: 5 bintang" in page and "Ditangani oleh: Andi L1" in page
+    assert "1 tiket" in page
+    # QA does not see confidential complaints: the list says so.
+    assert "Pengaduan rahasia tidak ditampilkan" in page
+    # Removing one filter keeps the others.
+    assert f"agent={people['l1'].id}" in page.split("Hapus saringan Penilaian", 1)[0]
+    for query, message in [
+        ("agent=abc", "Petugas tidak dikenali"),
+        ("agent=999999", "Petugas tidak dikenali"),
+        ("rating=0", "Penilaian harus 1 sampai 5"),
+        ("breach=late", "Jenis pelanggaran SLA tidak dikenali"),
+        ("age=6", "Kelompok umur tiket tidak dikenali"),
+        ("age=-1", "Kelompok umur tiket tidak dikenali"),
+        ("detected_from=2026-13-01", "“Pelanggaran terdeteksi dari” tidak dikenali"),
+        ("office=x", "Unit tidak dikenali"),
+        ("status=gone", "Status tidak dikenali"),
+    ]:
+        response = browser.get(f"/tickets?queue=all&{query}")
+        assert response.status_code == 200, query
+        assert message in response.get_data(as_text=True), query

@@ -95,6 +95,35 @@ def test_filters_narrow_the_tickets(people, week):
     assert [m.tickets_handled for m in table] == [6, 3]
 
 
+def test_the_league_query_gives_each_agents_own_numbers(people, week, make_ticket, directorate):
+    a, b, l2 = people["l1"], people["other"], people["l2"]
+    # One agent in every role of a ticket counts it once; an L2 answer for B's ticket.
+    make_ticket(
+        wib(2026, 2, 3, 14), "webchat", a, assignee_id=a.id, answered_by_id=a.id,
+        response_due_at=wib(2026, 2, 3, 15), first_response_at=wib(2026, 2, 3, 14, 1),
+        fulfilment_due_at=wib(2026, 2, 4, 14), closed_at=wib(2026, 2, 4, 9), rating=3,
+    )  # fmt: skip
+    make_ticket(
+        wib(2026, 2, 4, 11), "email", b, assignee_id=l2.id, answered_by_id=l2.id,
+        team_unit_id=directorate.id, reopen_count=2,
+        fulfilment_due_at=wib(2026, 2, 5, 11), answered_at=wib(2026, 2, 6, 8),
+    )  # fmt: skip
+    agents = [a.id, b.id, l2.id, people["qa"].id]
+    cases = [
+        {},
+        {"as_of": wib(2026, 2, 4, 12)},
+        {"channel": "call_center"},
+        {"unit_id": directorate.id},
+    ]
+    for narrowing in cases:
+        table = metrics.agents_metrics(agents, WEEK, **narrowing)
+        assert table == [metrics.agent_metrics(x, WEEK, **narrowing) for x in agents]
+    full = metrics.agents_metrics(agents, WEEK)
+    assert [m.tickets_handled for m in full] == [7, 4, 1, 0]
+    assert len(metrics.handled_ticket_ids(a.id, WEEK)) == 7
+    assert metrics.agents_metrics([], WEEK) == []
+
+
 def test_a_holiday_shortens_the_working_hours(db_session):
     # 16-20 February 2026: Monday is cuti bersama, Tuesday Imlek (Chinese New Year).
     assert metrics.working_hours(Period(date(2026, 2, 16), date(2026, 2, 20))) == 24.0
