@@ -1,7 +1,7 @@
 """dashboard indexes: open tickets by age and unit; breaches detected by kind
 
 Revision ID: 1f14841828a6
-Revises: 40ca284b07a1
+Revises: d6a4bf2f3276
 Create Date: 2026-12-01 16:20:00.000000
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '1f14841828a6'
-down_revision = '40ca284b07a1'
+down_revision = "d6a4bf2f3276"
 branch_labels = None
 depends_on = None
 
