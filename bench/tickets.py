@@ -766,8 +766,13 @@ def analyze(engine) -> tuple[str, float]:
         return "VACUUM ANALYZE", time.perf_counter() - began
     with engine.begin() as conn:
         conn.exec_driver_sql("ANALYZE")
-    with engine.connect() as conn:
-        conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    # A checkpoint cannot run inside a transaction, and the app's connections begin one
+    # (BEGIN IMMEDIATE, hai.db_setup): use the driver's connection directly.
+    raw = engine.raw_connection()
+    try:
+        raw.driver_connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    finally:
+        raw.close()
     return "ANALYZE", time.perf_counter() - began
 
 
