@@ -233,7 +233,12 @@ def main(argv=None) -> int:
                 )  # fmt: skip
             finally:
                 server_proc.terminate()
-                server_proc.wait(timeout=30)
+                try:
+                    server_proc.wait(timeout=30)
+                except subprocess.TimeoutExpired:  # workers stuck under overload
+                    print("gunicorn did not stop within 30 s of SIGTERM: killed")
+                    server_proc.kill()
+                    server_proc.wait(timeout=30)
                 server_proc.stderr.close()
         finally:
             drop_database(server, url)
