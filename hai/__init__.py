@@ -78,6 +78,7 @@ def _init_extensions(app: Flask) -> None:
     from hai import models  # noqa: F401  (register every table)
     from hai.auth.sessions import resolve_session
     from hai.db_types import utcnow
+    from hai.qa import stats  # noqa: F401  (its flush hook marks the dashboard's days)
 
     @login_manager.user_loader
     def load_user(user_id: str):

@@ -120,62 +120,46 @@ def demo_command():
 
     if not current_app.config["ALLOW_DEMO_USERS"]:
         raise click.ClickException("demo users are refused when HAI_ENV=production")
+    from hai.broadcasts.demo import load_demo_broadcasts
+    from hai.changes.demo import load_demo_changes
+    from hai.disasters.demo import load_demo_disasters
+    from hai.haipedia.demo import load_demo_articles
+    from hai.problems.demo import load_demo_service_management
+    from hai.qa import stats
+    from hai.qa.demo import load_demo_qa
+    from hai.reports.demo import load_demo_reports
+    from hai.schedules.demo import load_demo_schedules
+    from hai.surveys.demo import load_demo_survey
     from hai.tickets.demo import load_demo_tickets
-
-    created = load_demo_users(now=utcnow())
-    db.session.flush()
-    tickets = load_demo_tickets(now=utcnow())
-    db.session.commit()
     from hai.tickets.demo_history import load_demo_history
 
-    history = load_demo_history(
-        now=utcnow(), tickets=current_app.config.get("DEMO_HISTORY_TICKETS", 600)
-    )
-    db.session.commit()
-    from hai.broadcasts.demo import load_demo_broadcasts
+    def history(*, now):
+        return load_demo_history(
+            now=now, tickets=current_app.config.get("DEMO_HISTORY_TICKETS", 600)
+        )
 
-    broadcasts = load_demo_broadcasts(now=utcnow())
+    # (what, loader) in dependency order, each committed on its own.
+    loaders = [
+        ("demo users created", lambda *, now: len(load_demo_users(now=now))),
+        ("demo tickets created", load_demo_tickets),
+        ("past tickets (history) created", history),
+        ("demo broadcasts created", load_demo_broadcasts),
+        ("demo surveys created", load_demo_survey),
+        ("demo disaster reports created", load_demo_disasters),
+        ("demo evaluations created", load_demo_qa),
+        ("demo articles created", load_demo_articles),
+        ("demo reports created", load_demo_reports),
+        ("demo roster entries created", load_demo_schedules),
+        ("demo change requests created", load_demo_changes),
+        ("demo problems created", load_demo_service_management),
+    ]
+    made = []
+    for what, load in loaders:
+        made.append(f"{what}: {load(now=utcnow())}")
+        db.session.commit()
+    stats.refresh(utcnow())  # the dashboard's figures, without waiting for the scheduler
     db.session.commit()
-    from hai.surveys.demo import load_demo_survey
-
-    surveys = load_demo_survey(now=utcnow())
-    db.session.commit()
-    from hai.disasters.demo import load_demo_disasters
-
-    disasters = load_demo_disasters(now=utcnow())
-    db.session.commit()
-    from hai.qa.demo import load_demo_qa
-
-    evaluations = load_demo_qa(now=utcnow())
-    db.session.commit()
-    from hai.haipedia.demo import load_demo_articles
-
-    articles = load_demo_articles(now=utcnow())
-    db.session.commit()
-    from hai.reports.demo import load_demo_reports
-
-    reports = load_demo_reports(now=utcnow())
-    db.session.commit()
-    from hai.schedules.demo import load_demo_schedules
-
-    roster = load_demo_schedules(now=utcnow())
-    db.session.commit()
-    from hai.changes.demo import load_demo_changes
-
-    changes = load_demo_changes(now=utcnow())
-    db.session.commit()
-    from hai.problems.demo import load_demo_service_management
-
-    problems = load_demo_service_management(now=utcnow())
-    db.session.commit()
-    click.echo(
-        f"demo users created: {len(created)}; demo tickets created: {tickets}; "
-        f"demo broadcasts created: {broadcasts}; demo surveys created: {surveys}; "
-        f"demo disaster reports created: {disasters}; demo evaluations created: {evaluations}; "
-        f"demo articles created: {articles}; past tickets (history) created: {history}; "
-        f"demo reports created: {reports}; demo roster entries created: {roster}; "
-        f"demo change requests created: {changes}; demo problems created: {problems}"
-    )
+    click.echo("; ".join(made))
     click.echo(f"Demo accounts (password for all: {DEMO_PASSWORD}):")
     for demo in DEMO_USERS:
         click.echo(f"  {demo.role.label:<40} {demo.email}")

@@ -49,6 +49,9 @@ from hai.qa.models import (  # noqa: F401
     FollowUpCheck,
     Scorecard,
     ScorecardCriterion,
+    TicketStat,
+    TicketStatMark,
+    TicketStatState,
     Training,
     TrainingAttendance,
 )

@@ -38,6 +38,7 @@ def _jobs() -> list[Job]:
     from hai.catalog.jobs import retire_superseded_versions
     from hai.mail.jobs import poll_imap, send_outbox
     from hai.problems.jobs import suggest as suggest_problems
+    from hai.qa.stats import rebuild_job, refresh_job
     from hai.reports.services import draft_due_reports
     from hai.surveys.jobs import deliver_invitations
     from hai.tickets.jobs import flag_breaches, flag_recent_breaches
@@ -99,6 +100,20 @@ def _jobs() -> list[Job]:
             trigger_args={"hour": 6, "minute": 0},
             description="Susun draf laporan bulanan dan triwulanan pada tanggal 1 dan beri tahu "
             "pemeriksanya.",
+        ),
+        Job(
+            id="qa.refresh_stats",
+            func=refresh_job,
+            trigger="interval",
+            trigger_args={"minutes": 1},
+            description="Perbarui angka dasbor QA untuk hari yang berubah (praagregasi harian).",
+        ),
+        Job(
+            id="qa.rebuild_stats",
+            func=rebuild_job,
+            trigger="cron",
+            trigger_args={"hour": 2, "minute": 30},
+            description="Hitung ulang seluruh angka dasbor QA dari tiket (rekonsiliasi harian).",
         ),
         Job(
             id="problems.suggest",

@@ -11,10 +11,18 @@ Definitions (the same as ``hai.qa.metrics`` for one agent, here for all tickets)
 - backlog: tickets not closed at ``now``, by days (of 24 hours) since they were received
   (whatever the period: the backlog is today's);
 - breaches: SLA breaches detected in the period, by kind.
+
+Each panel function takes ``as_of``: given, it counts live over the tickets as of that
+instant (the reports, which freeze a period as of its end); None, it reads the current
+figures from the pre-aggregate (``hai.qa.stats``, as of its last refresh, at most a
+minute old), or counts live as of now when the pre-aggregate was never built. The
+pre-aggregate is computed with this module's and ``hai.qa.metrics``' own SQL aggregates,
+so both ways give the same numbers.
 """
 
 from __future__ import annotations
 
+from collections import namedtuple
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -22,8 +30,9 @@ from sqlalchemy import Date, func, literal_column, select
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.expression import FunctionElement
 
+from hai.db_types import utcnow
 from hai.extensions import db
-from hai.qa import metrics
+from hai.qa import metrics, stats
 from hai.qa.metrics import Period
 
 GRAINS = {"day": "Per hari", "week": "Per minggu"}
@@ -96,6 +105,23 @@ def as_of_for(period: Period, now: datetime) -> datetime:
 
 def _pct(part: int, whole: int) -> float | None:
     return round(100 * part / whole, 2) if whole else None
+
+
+def _stored(as_of: datetime | None) -> bool:
+    """Read the pre-aggregate: current figures asked for, and it was built."""
+    return as_of is None and stats.as_of() is not None
+
+
+def current_as_of(now: datetime) -> datetime:
+    """The instant the current figures are as of: the pre-aggregate's last refresh."""
+    return stats.as_of() or now
+
+
+def _key_value(dimension: str, key: str):
+    """A stored key back to the ticket column's value (the channel code, or an id)."""
+    if dimension == "channel":
+        return key
+    return int(key) if key else None
 
 
 # --- volume --------------------------------------------------------------------------------
@@ -202,11 +228,31 @@ def _volume_from(rows, by: str, grain: str, period: Period) -> Volume:
     return Volume(grain, buckets(period, grain), keys, cells)
 
 
-def volumes(period: Period, *, grain: str = "day", unit_id: int | None = None) -> dict[str, Volume]:
+_VolumeRow = namedtuple("_VolumeRow", "bucket channel service n")
+
+
+def _stored_volumes(period: Period, grain: str, unit_id: int | None) -> dict[str, Volume]:
+    by_dim: dict[str, list] = {"channel": [], "service": []}
+    for r in stats.rows(period.start, period.end, unit_id, by_dim):
+        bucket = r.day if grain == "day" else r.day - timedelta(r.day.weekday())
+        value = _key_value(r.dim, r.key)
+        by_dim[r.dim].append(_VolumeRow(bucket, value if r.dim == "channel" else None, value, r.n))
+    return {by: _volume_from(rows, by, grain, period) for by, rows in by_dim.items()}
+
+
+def volumes(
+    period: Period,
+    *,
+    grain: str = "day",
+    unit_id: int | None = None,
+    as_of: datetime | None = None,
+) -> dict[str, Volume]:
     """Tickets received per day (or week), by channel and by service, from one scan of
     the period (grouped by bucket, channel and service)."""
     from hai.tickets.models import Ticket
 
+    if _stored(as_of):
+        return _stored_volumes(period, grain, unit_id)
     bucket = (wib_day if grain == "day" else wib_week)(Ticket.received_at).label("bucket")
     rows = db.session.execute(
         select(
@@ -222,10 +268,15 @@ def volumes(period: Period, *, grain: str = "day", unit_id: int | None = None) -
 
 
 def volume(
-    period: Period, *, by: str = "channel", grain: str = "day", unit_id: int | None = None
+    period: Period,
+    *,
+    by: str = "channel",
+    grain: str = "day",
+    unit_id: int | None = None,
+    as_of: datetime | None = None,
 ) -> Volume:
     """Tickets received per day (or week) and channel (or service)."""
-    return volumes(period, grain=grain, unit_id=unit_id)[by]
+    return volumes(period, grain=grain, unit_id=unit_id, as_of=as_of)[by]
 
 
 def service_codes(service_ids: list[str]) -> dict[str, str]:
@@ -324,10 +375,38 @@ class Summary:
     ratings: Ratings
 
 
-def summary(period: Period, *, as_of: datetime, unit_id: int | None = None) -> Summary:
+def _stored_summary(period: Period, unit_id: int | None) -> Summary:
+    totals = stats.totals(period.start, period.end, unit_id, DIMENSIONS)
+
+    def compliance(key: str, label: str, v: list[int]) -> Compliance:
+        return Compliance(key, label, *v[:5])
+
+    sla = {}
+    for by, rows in totals.items():
+        known = {k: v for k, v in rows.items() if k != ""}  # e.g. no directorate: left out
+        labels = _labels(by, {_key_value(by, k) for k in known})
+        sla[by] = sorted(
+            (compliance(k, labels.get(_key_value(by, k), k), v) for k, v in known.items()),
+            key=lambda c: (-c.tickets, c.label),
+        )
+    # Every ticket has exactly one channel: the channel rows sum to all the tickets.
+    channel_rows = list(totals["channel"].values())
+    total = [sum(v[i] for v in channel_rows) for i in range(len(stats.FIELDS))]
+    rated = {n: total[stats.FIELDS.index(f"rated{n}")] for n in RATINGS}
+    ratings = Ratings(
+        [Count(str(n), f"{n} bintang", rated[n]) for n in sorted(RATINGS, reverse=True)]
+    )
+    return Summary(compliance("", "Semua", total), sla, ratings)
+
+
+def summary(
+    period: Period, *, as_of: datetime | None = None, unit_id: int | None = None
+) -> Summary:
     """SLA compliance overall and per channel, service, directorate and office, and the
     ratings, from one scan of the period."""
-    cube = _cube(period, as_of, unit_id)
+    if _stored(as_of):
+        return _stored_summary(period, unit_id)
+    cube = _cube(period, as_of or utcnow(), unit_id)
     return Summary(
         Compliance("", "Semua", *_sum(cube)),
         {by: _compliance_from(cube, by) for by in DIMENSIONS},
@@ -336,14 +415,16 @@ def summary(period: Period, *, as_of: datetime, unit_id: int | None = None) -> S
 
 
 def sla_compliance(
-    period: Period, *, by: str, as_of: datetime, unit_id: int | None = None
+    period: Period, *, by: str, as_of: datetime | None = None, unit_id: int | None = None
 ) -> list[Compliance]:
     """First response and fulfilment on time, per channel, service, directorate or office
     (tickets without one, e.g. no directorate, are left out of that breakdown)."""
     return summary(period, as_of=as_of, unit_id=unit_id).sla[by]
 
 
-def sla_total(period: Period, *, as_of: datetime, unit_id: int | None = None) -> Compliance:
+def sla_total(
+    period: Period, *, as_of: datetime | None = None, unit_id: int | None = None
+) -> Compliance:
     """The same over all the tickets of the period."""
     return summary(period, as_of=as_of, unit_id=unit_id).total
 
@@ -353,26 +434,30 @@ def sla_total(period: Period, *, as_of: datetime, unit_id: int | None = None) ->
 
 def backlog_age(now: datetime, *, unit_id: int | None = None) -> list[Count]:
     """Open (not closed) tickets by age since received, at ``now``, in the buckets of
-    ``hai.tickets.queries.AGE_BUCKETS`` (the queue's ``age`` filter lists them)."""
+    ``hai.tickets.queries.AGE_BUCKETS``: one range count per bucket over the open tickets'
+    (received_at, unit) index, with the clause the queue's ``age`` filter uses."""
     from hai.tickets.models import Ticket
-    from hai.tickets.queries import AGE_BUCKETS, age_bucket
+    from hai.tickets.queries import AGE_BUCKETS, age_clause
 
-    bucket = age_bucket(now).label("bucket")
-    where = [Ticket.open_clause()]
-    if unit_id is not None:
-        where.append(Ticket.unit_clause(unit_id))
-    counts = dict(
-        db.session.execute(
-            select(bucket, func.count()).where(*where).group_by(literal_column("bucket"))
-        ).all()
-    )
-    return [Count(str(n), label, counts.get(n, 0)) for n, (label, _, _) in enumerate(AGE_BUCKETS)]
+    rv = []
+    for n, (label, _, _) in enumerate(AGE_BUCKETS):
+        where = [age_clause(n, now)]
+        if unit_id is not None:
+            where.append(Ticket.unit_clause(unit_id))
+        count = db.session.scalar(select(func.count()).select_from(Ticket).where(*where))
+        rv.append(Count(str(n), label, count))
+    return rv
 
 
-def breaches(period: Period, *, unit_id: int | None = None) -> list[Count]:
+def breaches(
+    period: Period, *, unit_id: int | None = None, as_of: datetime | None = None
+) -> list[Count]:
     """SLA breaches detected in the period, by kind (every kind, zeros included)."""
     from hai.tickets.models import BreachKind, SlaBreach, Ticket
 
+    if _stored(as_of):
+        stored = stats.totals(period.start, period.end, unit_id, ["breach"])["breach"]
+        return [Count(k.value, k.label, stored.get(k.value, [0])[0]) for k in BreachKind]
     query = (
         select(SlaBreach.kind, func.count())
         .where(SlaBreach.detected_at >= period.starts_at, SlaBreach.detected_at < period.ends_at)
@@ -401,13 +486,34 @@ class LeagueRow:
     m: metrics.AgentMetrics
 
 
-def league(period: Period, *, as_of: datetime, unit_id: int | None = None) -> list[LeagueRow]:
+def _stored_agent_counts(period: Period, unit_id: int | None) -> dict[int, dict[str, int]]:
+    """The stored agent rows as ``hai.qa.metrics``' counts of each agent."""
+    rated = [stats.FIELDS.index(f"rated{n}") for n in RATINGS]
+    rv = {}
+    for key, v in stats.totals(period.start, period.end, unit_id, ["agent"])["agent"].items():
+        counts = dict(zip(stats.FIELDS, v, strict=True))
+        rv[int(key)] = {
+            "handled": counts["n"],
+            **{name: counts[name] for name in ("r_m", "r_ok", "f_m", "f_ok", "reopened")},
+            "ratings": sum(v[i] for i in rated),
+            "rating_sum": sum(n * v[i] for n, i in zip(RATINGS, rated, strict=True)),
+            "calls": counts["calls"],
+        }
+    return rv
+
+
+def league(
+    period: Period, *, as_of: datetime | None = None, unit_id: int | None = None
+) -> list[LeagueRow]:
     """The evaluated agents' metrics, most tickets handled first (agents with none are
     left out)."""
     from hai.qa.services import evaluable_agents
 
     agents = {u.id: u.name for u in evaluable_agents()}
-    rows = metrics.agents_metrics(list(agents), period, as_of=as_of, unit_id=unit_id)
+    counts = _stored_agent_counts(period, unit_id) if _stored(as_of) else None
+    rows = metrics.agents_metrics(
+        list(agents), period, as_of=as_of or utcnow(), unit_id=unit_id, counts=counts
+    )
     return sorted(
         (LeagueRow(m.agent_id, agents[m.agent_id], m) for m in rows if m.tickets_handled),
         key=lambda r: (-r.m.tickets_handled, -(r.m.fulfilment_on_time_pct or 0), r.name),

@@ -317,9 +317,11 @@ def agents_metrics(
     as_of: datetime | None = None,
     channel: str | None = None,
     unit_id: int | None = None,
+    counts: dict[int, dict[str, int]] | None = None,
 ) -> list[AgentMetrics]:
     """The metrics of several agents (a league table), each with its unit's calendar:
-    the same numbers as ``agent_metrics`` of each, in one query."""
+    the same numbers as ``agent_metrics`` of each, in one query (none when ``counts``,
+    each agent's COUNTS, come from the dashboard's pre-aggregate)."""
     from hai.auth.models import User
 
     units = {
@@ -327,10 +329,11 @@ def agents_metrics(
         for row in db.session.execute(select(User.id, User.unit_id).where(User.id.in_(agent_ids)))
     }
     hours = {unit: working_hours(period, unit) for unit in {units.get(a) for a in agent_ids}}
-    rows = _metrics_by_agent(
-        agent_ids, period, as_of=as_of or period.ends_at, channel=channel, unit_id=unit_id
-    )
-    return [_agent_metrics(a, rows.get(a), hours[units.get(a)]) for a in agent_ids]
+    if counts is None:
+        counts = _metrics_by_agent(
+            agent_ids, period, as_of=as_of or period.ends_at, channel=channel, unit_id=unit_id
+        )
+    return [_agent_metrics(a, counts.get(a), hours[units.get(a)]) for a in agent_ids]
 
 
 def metric_score(value: float | None, thresholds: list) -> int | None:

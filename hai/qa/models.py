@@ -282,3 +282,56 @@ class Certificate(db.Model):
 
     def valid_on(self, day: date) -> bool:
         return self.issued_on <= day <= self.expires_on
+
+
+# --- the dashboard's pre-aggregate (hai.qa.stats) ----------------------------------------------
+
+
+class TicketStat(db.Model):
+    """The dashboard's figures of one WIB day, summed per unit scope, dimension and key.
+
+    ``scope_id`` 0 holds every ticket; a unit's id holds the tickets of that directorate
+    or office (``Ticket.unit_clause``). ``dim`` is channel, service, team, office or agent
+    (tickets, by the day received) or breach (SLA breaches, by the day detected); ``key``
+    the channel code, the id, or the breach kind as text ('' for none). Rewritten per day
+    by ``hai.qa.stats.refresh``; never edited by hand.
+    """
+
+    __tablename__ = "qa_ticket_stat"
+
+    scope_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    dim: Mapped[str] = mapped_column(String(8), primary_key=True)
+    key: Mapped[str] = mapped_column(String(40), primary_key=True)
+    n: Mapped[int] = mapped_column(default=0)
+    r_m: Mapped[int] = mapped_column(default=0)
+    r_ok: Mapped[int] = mapped_column(default=0)
+    f_m: Mapped[int] = mapped_column(default=0)
+    f_ok: Mapped[int] = mapped_column(default=0)
+    reopened: Mapped[int] = mapped_column(default=0)
+    rated1: Mapped[int] = mapped_column(default=0)
+    rated2: Mapped[int] = mapped_column(default=0)
+    rated3: Mapped[int] = mapped_column(default=0)
+    rated4: Mapped[int] = mapped_column(default=0)
+    rated5: Mapped[int] = mapped_column(default=0)
+    calls: Mapped[int] = mapped_column(default=0)
+
+
+class TicketStatMark(db.Model):
+    """A day whose figures changed since the last refresh (a ticket received that day, or
+    a breach detected that day, was written). Insert-only, so writers never wait on each
+    other; the refresh deletes exactly the marks it saw."""
+
+    __tablename__ = "qa_ticket_stat_mark"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    day: Mapped[date] = mapped_column(Date)
+
+
+class TicketStatState(db.Model):
+    """When the figures were last refreshed (one row; none: never built)."""
+
+    __tablename__ = "qa_ticket_stat_state"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    as_of: Mapped[datetime] = mapped_column(UTCDateTime())

@@ -468,11 +468,13 @@ def dashboard():
     grain = request.args.get("per", "")
     if grain not in d.GRAINS:
         grain = "day" if (period.end - period.start).days < 62 else "week"
-    as_of = d.as_of_for(period, now)
+    # The current figures (the pre-aggregate's, at most a minute old) for every period:
+    # a past month's tickets answered late after its end count as late.
+    as_of = d.current_as_of(now)
 
     volumes = d.volumes(period, grain=grain, unit_id=unit_id)
     by_channel, by_service = volumes["channel"], volumes["service"]
-    summary = d.summary(period, as_of=as_of, unit_id=unit_id)
+    summary = d.summary(period, unit_id=unit_id)
     sla, ratings = summary.sla, summary.ratings
     backlog = d.backlog_age(now, unit_id=unit_id)
     breaches = d.breaches(period, unit_id=unit_id)
@@ -554,7 +556,7 @@ def dashboard():
         backlog=backlog,
         breaches=breaches,
         ratings=ratings,
-        league=d.league(period, as_of=as_of, unit_id=unit_id),
+        league=d.league(period, unit_id=unit_id),
         charts=charts,
         pct=pct_text,
         drill=drill,

@@ -93,7 +93,7 @@ def monthly(period: Period, *, now: datetime) -> dict:
             .group_by(TrainingAttendance.user_id)
         ).all()
     )
-    channel = d.volume(period, by="channel", grain="week")
+    channel = d.volume(period, by="channel", grain="week", as_of=as_of)
     return {
         **_period_dict(period, as_of),
         "total": _compliance(d.sla_total(period, as_of=as_of)),
@@ -181,7 +181,7 @@ def quarterly(period: Period, *, now: datetime) -> dict:
             for by in d.DIMENSIONS
         },
         "top_scopes": _top_scopes(period),
-        "breaches": [[c.label, c.count] for c in d.breaches(period)],
+        "breaches": [[c.label, c.count] for c in d.breaches(period, as_of=as_of)],
         "ratings": [[c.label, c.count] for c in d.ratings(period).counts],
         "problem_reports": _problem_reports(period),
     }

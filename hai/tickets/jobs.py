@@ -16,6 +16,7 @@ from sqlalchemy.exc import IntegrityError
 from hai.auth.models import User, UserRole
 from hai.auth.roles import Role
 from hai.extensions import db
+from hai.qa.stats import mark_days, wib_date
 from hai.tickets.models import (
     BreachKind,
     Notification,
@@ -102,6 +103,8 @@ def flag_breaches(now: datetime, since: datetime | None = None) -> dict[str, int
             inserted = 0
         counts[kind.value] = inserted
     if any(counts.values()):
+        # Inserted set-based (no ORM flush): mark the day for the dashboard's figures.
+        mark_days([wib_date(now)])
         _notify_new(now)
     return counts
 
