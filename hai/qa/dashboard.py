@@ -233,10 +233,10 @@ _VolumeRow = namedtuple("_VolumeRow", "bucket channel service n")
 
 def _stored_volumes(period: Period, grain: str, unit_id: int | None) -> dict[str, Volume]:
     by_dim: dict[str, list] = {"channel": [], "service": []}
-    for r in stats.rows(period.start, period.end, unit_id, by_dim):
-        bucket = r.day if grain == "day" else r.day - timedelta(r.day.weekday())
-        value = _key_value(r.dim, r.key)
-        by_dim[r.dim].append(_VolumeRow(bucket, value if r.dim == "channel" else None, value, r.n))
+    for day, dim, key, n in stats.day_counts(period.start, period.end, unit_id, by_dim):
+        bucket = day if grain == "day" else day - timedelta(day.weekday())
+        value = _key_value(dim, key)
+        by_dim[dim].append(_VolumeRow(bucket, value if dim == "channel" else None, value, n))
     return {by: _volume_from(rows, by, grain, period) for by, rows in by_dim.items()}
 
 

@@ -297,16 +297,17 @@ def as_of() -> datetime | None:
 # --- reading -------------------------------------------------------------------------------
 
 
-def rows(start: date, end: date, unit_id: int | None, dims: Iterable[str]):
-    """The stored rows of the days [start, end] in a unit's scope (all units: None)."""
+def day_counts(start: date, end: date, unit_id: int | None, dims: Iterable[str]):
+    """(day, dim, key, tickets) of the days [start, end] in a unit's scope (all units:
+    None), as plain rows (a quarter is a few thousand)."""
     return db.session.execute(
-        select(TicketStat).where(
+        select(TicketStat.day, TicketStat.dim, TicketStat.key, TicketStat.n).where(
             TicketStat.scope_id == (ALL_UNITS if unit_id is None else unit_id),
             TicketStat.day >= start,
             TicketStat.day <= end,
             TicketStat.dim.in_(list(dims)),
         )
-    ).scalars()
+    ).all()
 
 
 def totals(
