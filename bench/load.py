@@ -144,14 +144,24 @@ def serve(url: str, port: int, workers: int, instance: str) -> subprocess.Popen:
     raise RuntimeError("gunicorn did not start")
 
 
-def run_locust(port: int, *, users: int, seconds: int, staff: int, ids: list[int], out: str):
+def run_locust(
+    port: int,
+    *,
+    users: int,
+    seconds: int,
+    staff: int,
+    ids: list[int],
+    out: str,
+    wait: str,
+    rate: float,
+):
     env = {
         **os.environ,
         "LOAD_PASSWORD": PASSWORD,
         "LOAD_STAFF": str(staff),
         "LOAD_TICKETS": ",".join(map(str, ids)),
+        "LOAD_WAIT": wait,
     }
-    rate = max(1, min(users, 20))
     subprocess.run(  # noqa: S603 (our own command line)
         [sys.executable, "-m", "locust", "-f", str(ROOT / "bench" / "locustfile.py"),
          "--headless", "-u", str(users), "-r", str(rate), "-t", f"{seconds}s",
@@ -166,10 +176,13 @@ def run_locust(port: int, *, users: int, seconds: int, staff: int, ids: list[int
     return stats, failures
 
 
-def report(stats, failures, *, users: int, seconds: int, workers: int) -> tuple[str, bool]:
+def report(
+    stats, failures, *, users: int, seconds: int, workers: int, wait: str, rate: float
+) -> tuple[str, bool]:
     lines = [
         f"Load test: {users} simulated staff users for {seconds} s against gunicorn "
-        f"-w {workers} on PostgreSQL, loopback.",
+        f"-w {workers} on PostgreSQL, loopback; each user waits {wait.replace(',', '-')} s "
+        f"between clicks, {rate:g} users start per second.",
         f"{'request':<32}{'count':>8}{'fail':>6}{'5xx':>6}{'median ms':>11}{'p95 ms':>9}",
     ]
     server_errors = sum(
@@ -192,6 +205,7 @@ def report(stats, failures, *, users: int, seconds: int, workers: int) -> tuple[
             f"{float(row['50%']):>11.0f}{float(row['95%']):>9.0f}"
         )
     total = next(r for r in stats if r["Name"] == "Aggregated")
+    lines.append(f"throughput: {float(total['Requests/s']):.1f} requests/s over the run")
     if baseline:
         lines.append(
             f"p95 of all requests / p95 of the login page (baseline): "
@@ -211,12 +225,25 @@ def main(argv=None) -> int:
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--staff", type=int, default=50)
     parser.add_argument("--tickets", type=int, default=2000)
+    parser.add_argument(
+        "--wait",
+        default="5,15",
+        help="MIN,MAX seconds a user waits between clicks (default 5,15: an agent reads the "
+        "ticket, talks or types between pages; 1,3 is a stress beyond any agent's pace)",
+    )
+    parser.add_argument(
+        "--spawn-rate",
+        type=float,
+        default=None,
+        help="users starting per second (default: users/100, a shift signing in over ~100 s)",
+    )
     parser.add_argument("--out", default=str(ROOT / "bench" / "results" / "load.txt"))
     args = parser.parse_args(argv)
     server = os.environ.get("HAI_TEST_DATABASE_URL", "")
     if not server.startswith("postgresql"):
         print("bench.load needs PostgreSQL: bash scripts/with-postgres.sh python -m bench.load")
         return 2
+    rate = args.spawn_rate or max(1.0, args.users / 100)
     url = create_database(server)
     with tempfile.TemporaryDirectory() as tmp:
         try:
@@ -229,7 +256,7 @@ def main(argv=None) -> int:
             try:
                 stats, failures = run_locust(
                     port, users=args.users, seconds=args.seconds, staff=args.staff, ids=ids,
-                    out=str(Path(tmp) / "locust"),
+                    out=str(Path(tmp) / "locust"), wait=args.wait, rate=rate,
                 )  # fmt: skip
             finally:
                 server_proc.terminate()
@@ -243,7 +270,7 @@ def main(argv=None) -> int:
         finally:
             drop_database(server, url)
     text_, ok = report(stats, failures, users=args.users, seconds=args.seconds,
-                       workers=args.workers)  # fmt: skip
+                       workers=args.workers, wait=args.wait, rate=rate)  # fmt: skip
     print(text_)
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)

@@ -21,10 +21,13 @@ PASSWORD = os.environ.get("LOAD_PASSWORD", "")
 USERS = int(os.environ.get("LOAD_STAFF", "50"))
 TICKET_IDS = [int(x) for x in os.environ.get("LOAD_TICKETS", "").split(",") if x]
 SEARCHES = ["sp2d", "revisi dipa", "sakti", "span", "gaji", "billing", "rekonsiliasi"]
+# Seconds an agent spends between two clicks (reading a ticket, talking to the caller,
+# typing): bench/load.py's --wait.
+WAIT = [float(x) for x in os.environ.get("LOAD_WAIT", "5,15").split(",")]
 
 
 class Agent(HttpUser):
-    wait_time = between(1, 3)
+    wait_time = between(WAIT[0], WAIT[1])
 
     def on_start(self) -> None:
         n = random.randrange(USERS)

@@ -174,6 +174,14 @@ class Ticket(db.Model):
         _open_index("ix_ticket_open_response_risk", "response_risk_at", "first_response_at"),
         # The backlog by age (QA dashboard) and the queue's age filter, per unit.
         _open_index("ix_ticket_open_received", "received_at", "team_unit_id", "office_unit_id"),
+        # Tickets not yet responded to, by response due date: the dashboard's refresh finds
+        # those that fell due since its previous pass (hai.qa.stats), closed ones included.
+        Index(
+            "ix_ticket_unresponded_due",
+            "response_due_at",
+            sqlite_where=text("first_response_at IS NULL"),
+            postgresql_where=text("first_response_at IS NULL"),
+        ),
         # OLA breaches of escalated tickets.
         _open_index(
             "ix_ticket_open_ola",

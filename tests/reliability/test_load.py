@@ -18,7 +18,8 @@ def test_quick_load_has_no_failures_and_no_server_errors(tmp_path):
     out = tmp_path / "load.txt"
     result = subprocess.run(
         [sys.executable, "-m", "bench.load", "--users", "20", "--seconds", "20",
-         "--workers", "2", "--staff", "10", "--tickets", "200", "--out", str(out)],
+         "--workers", "2", "--staff", "10", "--tickets", "200", "--spawn-rate", "10",
+         "--wait", "1,3", "--out", str(out)],
         cwd=ROOT, capture_output=True, text=True, timeout=600,
     )  # fmt: skip
     assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-4000:]
