@@ -432,19 +432,57 @@ def sla_total(
 # --- backlog, breaches, ratings -----------------------------------------------------------
 
 
-def backlog_age(now: datetime, *, unit_id: int | None = None) -> list[Count]:
-    """Open (not closed) tickets by age since received, at ``now``, in the buckets of
-    ``hai.tickets.queries.AGE_BUCKETS``: one range count per bucket over the open tickets'
-    (received_at, unit) index, with the clause the queue's ``age`` filter uses."""
+def _open_count(unit_id: int | None, *where) -> int:
+    """Open tickets (of a unit) matching ``where``, counted live."""
     from hai.tickets.models import Ticket
+
+    if unit_id is not None:
+        where = (*where, Ticket.unit_clause(unit_id))
+    return db.session.scalar(
+        select(func.count()).select_from(Ticket).where(Ticket.open_clause(), *where)
+    )
+
+
+def _stored_backlog_count(now: datetime, low: int, high: int | None, unit_id) -> int:
+    """Open tickets received in (now - high days, now - low days]: the whole WIB days in
+    between from the pre-aggregate, the part of a day at either end counted live."""
+    from hai.tickets.models import Ticket
+
+    upper = now - timedelta(days=low) if low else None  # received at or before
+    lower = now - timedelta(days=high) if high is not None else None  # received after
+    first = stats.wib_date(lower) + timedelta(days=1) if lower is not None else None
+    last = stats.wib_date(upper) - timedelta(days=1) if upper is not None else None
+    where = []
+    if lower is not None:
+        where.append(Ticket.received_at > lower)
+    if upper is not None:
+        where.append(Ticket.received_at <= upper)
+    if first is not None and last is not None and first > last:
+        return _open_count(unit_id, *where)  # within a day or two: live
+    count = stats.open_total(first, last, unit_id)
+    if lower is not None:
+        count += _open_count(unit_id, where[0], Ticket.received_at < stats.day_bounds(first)[0])
+    if upper is not None:
+        count += _open_count(unit_id, where[-1], Ticket.received_at >= stats.day_bounds(last)[1])
+    return count
+
+
+def backlog_age(
+    now: datetime, *, unit_id: int | None = None, as_of: datetime | None = None
+) -> list[Count]:
+    """Open (not closed) tickets by age since received, at ``now``, in the buckets of
+    ``hai.tickets.queries.AGE_BUCKETS``, with the clause the queue's ``age`` filter uses
+    (live: a range count per bucket over the open tickets' index; stored: the whole days
+    of a bucket from the pre-aggregate, the ends live)."""
     from hai.tickets.queries import AGE_BUCKETS, age_clause
 
+    stored = _stored(as_of)
     rv = []
-    for n, (label, _, _) in enumerate(AGE_BUCKETS):
-        where = [age_clause(n, now)]
-        if unit_id is not None:
-            where.append(Ticket.unit_clause(unit_id))
-        count = db.session.scalar(select(func.count()).select_from(Ticket).where(*where))
+    for n, (label, low, high) in enumerate(AGE_BUCKETS):
+        if stored:
+            count = _stored_backlog_count(now, low, high, unit_id)
+        else:
+            count = _open_count(unit_id, age_clause(n, now))
         rv.append(Count(str(n), label, count))
     return rv
 

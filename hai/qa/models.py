@@ -299,9 +299,12 @@ class TicketStat(db.Model):
 
     __tablename__ = "qa_ticket_stat"
 
+    # Read by scope, dimension and a range of days; rewritten by day.
+    __table_args__ = (Index("ix_qa_ticket_stat_day", "day"),)
+
     scope_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
-    day: Mapped[date] = mapped_column(Date, primary_key=True)
     dim: Mapped[str] = mapped_column(String(8), primary_key=True)
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
     key: Mapped[str] = mapped_column(String(40), primary_key=True)
     n: Mapped[int] = mapped_column(default=0)
     r_m: Mapped[int] = mapped_column(default=0)
@@ -315,6 +318,7 @@ class TicketStat(db.Model):
     rated4: Mapped[int] = mapped_column(default=0)
     rated5: Mapped[int] = mapped_column(default=0)
     calls: Mapped[int] = mapped_column(default=0)
+    open_n: Mapped[int] = mapped_column(default=0)  # not closed (now): the backlog
 
 
 class TicketStatMark(db.Model):

@@ -37,7 +37,7 @@ from hai.web.timefmt import WIB
 ALL_UNITS = 0
 FIELDS = (
     "n", "r_m", "r_ok", "f_m", "f_ok", "reopened",
-    "rated1", "rated2", "rated3", "rated4", "rated5", "calls",
+    "rated1", "rated2", "rated3", "rated4", "rated5", "calls", "open_n",
 )  # fmt: skip
 CALLS = FIELDS.index("calls")
 TICKET_DIMS = ("channel", "service", "team", "office")
@@ -46,7 +46,7 @@ TRACKED = (
     "channel_code", "received_at", "service_id", "team_unit_id", "office_unit_id",
     "created_by_id", "assignee_id", "answered_by_id", "response_due_at",
     "fulfilment_due_at", "first_response_at", "answered_at", "closed_at",
-    "reopen_count", "rating",
+    "reopen_count", "rating", "status",
 )  # fmt: skip
 REBUILD_CHUNK_DAYS = 31
 
@@ -151,6 +151,7 @@ def _ticket_rows(start: datetime, end: datetime, as_of: datetime):
             count_if(Ticket.reopen_count > 0),
             *(count_if(Ticket.rating == n) for n in range(1, 6)),
             count_if(Ticket.channel_code == CALL_CENTER),
+            count_if(Ticket.open_clause()),
         )
         .where(Ticket.received_at >= start, Ticket.received_at < end)
         .group_by(*groups)
@@ -329,3 +330,18 @@ def totals(
     for dim, key, *values in result:
         rv[dim][key] = [int(v or 0) for v in values]
     return rv
+
+
+def open_total(first: date | None, last: date | None, unit_id: int | None) -> int:
+    """Open tickets received on the days [first, last] (None: unbounded) in a scope."""
+    where = [
+        TicketStat.scope_id == (ALL_UNITS if unit_id is None else unit_id),
+        TicketStat.dim == "channel",  # every ticket has exactly one channel
+    ]
+    if first is not None:
+        where.append(TicketStat.day >= first)
+    if last is not None:
+        where.append(TicketStat.day <= last)
+    return int(
+        db.session.scalar(select(func.coalesce(func.sum(TicketStat.open_n), 0)).where(*where))
+    )

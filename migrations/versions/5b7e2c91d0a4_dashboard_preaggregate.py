@@ -34,6 +34,7 @@ COUNTS = (
     "rated4",
     "rated5",
     "calls",
+    "open_n",
 )
 
 
@@ -41,12 +42,13 @@ def upgrade():
     op.create_table(
         "qa_ticket_stat",
         sa.Column("scope_id", sa.Integer(), autoincrement=False, nullable=False),
-        sa.Column("day", sa.Date(), nullable=False),
         sa.Column("dim", sa.String(length=8), nullable=False),
+        sa.Column("day", sa.Date(), nullable=False),
         sa.Column("key", sa.String(length=40), nullable=False),
         *(sa.Column(name, sa.Integer(), nullable=False) for name in COUNTS),
-        sa.PrimaryKeyConstraint("scope_id", "day", "dim", "key", name=op.f("pk_qa_ticket_stat")),
+        sa.PrimaryKeyConstraint("scope_id", "dim", "day", "key", name=op.f("pk_qa_ticket_stat")),
     )
+    op.create_index("ix_qa_ticket_stat_day", "qa_ticket_stat", ["day"], unique=False)
     op.create_table(
         "qa_ticket_stat_mark",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -79,4 +81,5 @@ def downgrade():
     )
     op.drop_table("qa_ticket_stat_state")
     op.drop_table("qa_ticket_stat_mark")
+    op.drop_index("ix_qa_ticket_stat_day", table_name="qa_ticket_stat")
     op.drop_table("qa_ticket_stat")

@@ -77,7 +77,7 @@ def _units(month) -> list[int | None]:
     return [None, month["directorate"].id, *(o.id for o in month["offices"])]
 
 
-def _figures(period: Period, unit_id: int | None, as_of) -> dict:
+def _figures(period: Period, unit_id: int | None, as_of, now) -> dict:
     """Every panel's numbers, comparable (the stored path when ``as_of`` is None)."""
     volumes = dashboard.volumes(period, grain="day", unit_id=unit_id, as_of=as_of)
     weekly = dashboard.volumes(period, grain="week", unit_id=unit_id, as_of=as_of)
@@ -89,6 +89,7 @@ def _figures(period: Period, unit_id: int | None, as_of) -> dict:
         "sla": summary.sla,
         "ratings": summary.ratings,
         "breaches": dashboard.breaches(period, unit_id=unit_id, as_of=as_of),
+        "backlog": dashboard.backlog_age(now, unit_id=unit_id, as_of=as_of),
         "league": [
             (r.agent_id, r.m) for r in dashboard.league(period, as_of=as_of, unit_id=unit_id)
         ],
@@ -97,10 +98,12 @@ def _figures(period: Period, unit_id: int | None, as_of) -> dict:
 
 def assert_stored_equals_live(month, as_of) -> None:
     assert stats.as_of() == as_of
-    for period in (FEB, WEEK, DAY):
+    # The backlog's buckets cut through days (a stored middle, live ends) at any instant.
+    nows = [as_of, as_of + timedelta(hours=9, minutes=17), wib(2026, 2, 20, 0, 0)]
+    for period, now in zip((FEB, WEEK, DAY), nows, strict=True):
         for unit_id in _units(month):
-            stored = _figures(period, unit_id, None)
-            live = _figures(period, unit_id, as_of)
+            stored = _figures(period, unit_id, None, now)
+            live = _figures(period, unit_id, as_of, now)
             for panel in live:
                 assert stored[panel] == live[panel], (period.label, unit_id, panel)
 
@@ -125,6 +128,7 @@ def test_writes_mark_their_days_and_the_next_refresh_counts_them(db_session, mon
     first = dashboard.summary(FEB).total
     t.answered_at, t.answered_by_id = T1 - timedelta(hours=1), people["l2"].id
     t.rating = 5
+    t.status, t.closed_at = TicketStatus.CLOSED, T1 - timedelta(minutes=30)  # the backlog
     t.team_unit_id = month["offices"][1].id  # moved: its breaches change scope too
     db_session.add(
         SlaBreach(ticket_id=t.id, kind=BreachKind.OLA, due_at=T1, detected_at=wib(2026, 2, 3, 9))
