@@ -22,7 +22,6 @@ so both ways give the same numbers.
 
 from __future__ import annotations
 
-from collections import namedtuple
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -211,33 +210,31 @@ def _key_text(dimension: str, value) -> str:
     return "" if value is None else str(value)
 
 
-def _volume_from(rows, by: str, grain: str, period: Period) -> Volume:
-    labels = _labels(by, {getattr(r, by) for r in rows})
+def _volume_from(items: list[tuple[date, object, int]], by: str, grain: str, period: Period):
+    """A Volume from (bucket, the dimension's value, tickets) items."""
+    labels = _labels(by, {value for _, value, _ in items})
     cells: dict[tuple[date, str], int] = {}
     totals: dict[str, int] = {}
     names: dict[str, str] = {}
-    for r in rows:
-        value = getattr(r, by)
-        key, bucket = _key_text(by, value), _as_date(r.bucket)
-        cells[(bucket, key)] = cells.get((bucket, key), 0) + r.n
-        totals[key] = totals.get(key, 0) + r.n
-        names[key] = labels.get(value, "(tanpa layanan)" if value is None else str(value))
+    for bucket, value, n in items:
+        key = _key_text(by, value)
+        cells[(bucket, key)] = cells.get((bucket, key), 0) + n
+        if key not in totals:
+            totals[key] = 0
+            names[key] = labels.get(value, "(tanpa layanan)" if value is None else str(value))
+        totals[key] += n
     keys = sorted(
         (Count(k, names[k], n) for k, n in totals.items()), key=lambda c: (-c.count, c.label)
     )
     return Volume(grain, buckets(period, grain), keys, cells)
 
 
-_VolumeRow = namedtuple("_VolumeRow", "bucket channel service n")
-
-
 def _stored_volumes(period: Period, grain: str, unit_id: int | None) -> dict[str, Volume]:
-    by_dim: dict[str, list] = {"channel": [], "service": []}
-    for day, dim, key, n in stats.day_counts(period.start, period.end, unit_id, by_dim):
+    items: dict[str, list] = {"channel": [], "service": []}
+    for day, dim, key, n in stats.day_counts(period.start, period.end, unit_id, items):
         bucket = day if grain == "day" else day - timedelta(day.weekday())
-        value = _key_value(dim, key)
-        by_dim[dim].append(_VolumeRow(bucket, value if dim == "channel" else None, value, n))
-    return {by: _volume_from(rows, by, grain, period) for by, rows in by_dim.items()}
+        items[dim].append((bucket, _key_value(dim, key), n))
+    return {by: _volume_from(rows, by, grain, period) for by, rows in items.items()}
 
 
 def volumes(
@@ -264,7 +261,12 @@ def volumes(
         .where(*_scope(period, unit_id))
         .group_by(literal_column("bucket"), Ticket.channel_code, Ticket.service_id)
     ).all()
-    return {by: _volume_from(rows, by, grain, period) for by in ("channel", "service")}
+    return {
+        by: _volume_from(
+            [(_as_date(r.bucket), getattr(r, by), r.n) for r in rows], by, grain, period
+        )
+        for by in ("channel", "service")
+    }
 
 
 def volume(
