@@ -25,7 +25,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import Date, func, literal_column, select
+from sqlalchemy import Date, func, literal_column, or_, select
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.expression import FunctionElement
 
@@ -379,6 +379,8 @@ class Summary:
 
 def _stored_summary(period: Period, unit_id: int | None) -> Summary:
     totals = stats.totals(period.start, period.end, unit_id, DIMENSIONS)
+    total = stats.totals(period.start, period.end, unit_id, ["all"])["all"].get("")
+    total = total or [0] * len(stats.FIELDS)
 
     def compliance(key: str, label: str, v: list[int]) -> Compliance:
         return Compliance(key, label, *v[:5])
@@ -391,9 +393,6 @@ def _stored_summary(period: Period, unit_id: int | None) -> Summary:
             (compliance(k, labels.get(_key_value(by, k), k), v) for k, v in known.items()),
             key=lambda c: (-c.tickets, c.label),
         )
-    # Every ticket has exactly one channel: the channel rows sum to all the tickets.
-    channel_rows = list(totals["channel"].values())
-    total = [sum(v[i] for v in channel_rows) for i in range(len(stats.FIELDS))]
     rated = {n: total[stats.FIELDS.index(f"rated{n}")] for n in RATINGS}
     ratings = Ratings(
         [Count(str(n), f"{n} bintang", rated[n]) for n in sorted(RATINGS, reverse=True)]
@@ -445,28 +444,38 @@ def _open_count(unit_id: int | None, *where) -> int:
     )
 
 
-def _stored_backlog_count(now: datetime, low: int, high: int | None, unit_id) -> int:
-    """Open tickets received in (now - high days, now - low days]: the whole WIB days in
-    between from the pre-aggregate, the part of a day at either end counted live."""
+def _stored_backlog(now: datetime, unit_id: int | None) -> list[int]:
+    """The backlog's counts from the pre-aggregate's open tickets per day: a whole day
+    lies in one bucket; the days a bucket boundary (now minus 1, 3, ... days) cuts
+    through are counted live, bucket by bucket."""
     from hai.tickets.models import Ticket
+    from hai.tickets.queries import AGE_BUCKETS, age_bucket, age_bucket_of
 
-    upper = now - timedelta(days=low) if low else None  # received at or before
-    lower = now - timedelta(days=high) if high is not None else None  # received after
-    first = stats.wib_date(lower) + timedelta(days=1) if lower is not None else None
-    last = stats.wib_date(upper) - timedelta(days=1) if upper is not None else None
-    where = []
-    if lower is not None:
-        where.append(Ticket.received_at > lower)
-    if upper is not None:
-        where.append(Ticket.received_at <= upper)
-    if first is not None and last is not None and first > last:
-        return _open_count(unit_id, *where)  # within a day or two: live
-    count = stats.open_total(first, last, unit_id)
-    if lower is not None:
-        count += _open_count(unit_id, where[0], Ticket.received_at < stats.day_bounds(first)[0])
-    if upper is not None:
-        count += _open_count(unit_id, where[-1], Ticket.received_at >= stats.day_bounds(last)[1])
-    return count
+    boundaries = [now - timedelta(days=high) for _, _, high in AGE_BUCKETS if high is not None]
+    cut = {stats.wib_date(b) for b in boundaries}
+    oldest = min(cut)
+    counts = [0] * len(AGE_BUCKETS)
+    per_day, before = stats.open_by_day(oldest, unit_id)
+    for day, n in per_day.items():
+        if day not in cut:
+            counts[age_bucket_of(stats.day_bounds(day)[0] + timedelta(hours=12), now)] += n
+    counts[-1] += before  # every day before the oldest boundary's is older than them all
+    days = or_(
+        *(
+            (Ticket.received_at >= stats.day_bounds(d)[0])
+            & (Ticket.received_at < stats.day_bounds(d)[1])
+            for d in sorted(cut)
+        )
+    )
+    where = [Ticket.open_clause(), days]
+    if unit_id is not None:
+        where.append(Ticket.unit_clause(unit_id))
+    bucket = age_bucket(now).label("bucket")
+    for n, count in db.session.execute(
+        select(bucket, func.count()).where(*where).group_by(literal_column("bucket"))
+    ):
+        counts[n] += count
+    return counts
 
 
 def backlog_age(
@@ -474,19 +483,18 @@ def backlog_age(
 ) -> list[Count]:
     """Open (not closed) tickets by age since received, at ``now``, in the buckets of
     ``hai.tickets.queries.AGE_BUCKETS``, with the clause the queue's ``age`` filter uses
-    (live: a range count per bucket over the open tickets' index; stored: the whole days
-    of a bucket from the pre-aggregate, the ends live)."""
+    (live: a range count per bucket over the open tickets' index; stored: see
+    ``_stored_backlog``)."""
     from hai.tickets.queries import AGE_BUCKETS, age_clause
 
-    stored = _stored(as_of)
-    rv = []
-    for n, (label, low, high) in enumerate(AGE_BUCKETS):
-        if stored:
-            count = _stored_backlog_count(now, low, high, unit_id)
-        else:
-            count = _open_count(unit_id, age_clause(n, now))
-        rv.append(Count(str(n), label, count))
-    return rv
+    if _stored(as_of):
+        counts = _stored_backlog(now, unit_id)
+    else:
+        counts = [_open_count(unit_id, age_clause(n, now)) for n in range(len(AGE_BUCKETS))]
+    return [
+        Count(str(n), label, count)
+        for n, ((label, _, _), count) in enumerate(zip(AGE_BUCKETS, counts, strict=True))
+    ]
 
 
 def breaches(

@@ -192,6 +192,7 @@ def day_figures(day: date, as_of: datetime) -> dict[tuple[int, str, str], list[i
         keys = (_text(channel), _text(service), _text(team), _text(office))
         agents = dict.fromkeys(a for a in (recorder, assignee, answerer) if a is not None)
         for scope in scopes(team, office):
+            _add(acc, (scope, "all", ""), values)
             for dim, key in zip(TICKET_DIMS, keys, strict=True):
                 _add(acc, (scope, dim, key), values)
             for agent in agents:
@@ -278,6 +279,7 @@ def refresh(now: datetime, *, full: bool = False) -> dict[str, int]:
     else:
         state.as_of = now
     db.session.flush()
+    _forget()
     return {"days": len(days), "marks": len(ids)}
 
 
@@ -289,10 +291,24 @@ def rebuild_job(now: datetime) -> dict[str, int]:
     return refresh(now, full=True)
 
 
+# Per-session caches (a request's session: every panel of a page reads once).
+_AS_OF = "hai.qa.stats.as_of"
+_TOTALS = "hai.qa.stats.totals"
+
+
+def _forget() -> None:
+    db.session.info.pop(_AS_OF, None)
+    db.session.info.pop(_TOTALS, None)
+
+
 def as_of() -> datetime | None:
     """When the stored figures were last refreshed (None: never; compute live)."""
-    state = db.session.get(TicketStatState, 1)
-    return state.as_of if state is not None else None
+    info = db.session.info
+    if _AS_OF not in info:
+        info[_AS_OF] = db.session.scalar(
+            select(TicketStatState.as_of).where(TicketStatState.id == 1)
+        )
+    return info[_AS_OF]
 
 
 # --- reading -------------------------------------------------------------------------------
@@ -311,37 +327,49 @@ def day_counts(start: date, end: date, unit_id: int | None, dims: Iterable[str])
     ).all()
 
 
+READ_DIMS = ("all", *TICKET_DIMS, "agent", "breach")
+
+
 def totals(
     start: date, end: date, unit_id: int | None, dims: Iterable[str]
 ) -> dict[str, dict[str, list[int]]]:
-    """dim -> key -> the FIELDS summed over the days [start, end] (in SQL)."""
-    dims = list(dims)
-    result = db.session.execute(
-        select(TicketStat.dim, TicketStat.key, *(func.sum(getattr(TicketStat, f)) for f in FIELDS))
-        .where(
-            TicketStat.scope_id == (ALL_UNITS if unit_id is None else unit_id),
-            TicketStat.day >= start,
-            TicketStat.day <= end,
-            TicketStat.dim.in_(dims),
+    """dim -> key -> the FIELDS summed over the days [start, end] (in SQL; one query for
+    every dimension, kept for the session, so a page's panels share it)."""
+    cache = db.session.info.setdefault(_TOTALS, {})
+    scope = ALL_UNITS if unit_id is None else unit_id
+    if (start, end, scope) not in cache:
+        result = db.session.execute(
+            select(
+                TicketStat.dim, TicketStat.key, *(func.sum(getattr(TicketStat, f)) for f in FIELDS)
+            )
+            .where(
+                TicketStat.scope_id == scope,
+                TicketStat.day >= start,
+                TicketStat.day <= end,
+                TicketStat.dim.in_(READ_DIMS),
+            )
+            .group_by(TicketStat.dim, TicketStat.key)
         )
-        .group_by(TicketStat.dim, TicketStat.key)
-    )
-    rv: dict[str, dict[str, list[int]]] = {dim: {} for dim in dims}
-    for dim, key, *values in result:
-        rv[dim][key] = [int(v or 0) for v in values]
-    return rv
+        rv: dict[str, dict[str, list[int]]] = {dim: {} for dim in READ_DIMS}
+        for dim, key, *values in result:
+            rv[dim][key] = [int(v or 0) for v in values]
+        cache[(start, end, scope)] = rv
+    return {dim: cache[(start, end, scope)][dim] for dim in dims}
 
 
-def open_total(first: date | None, last: date | None, unit_id: int | None) -> int:
-    """Open tickets received on the days [first, last] (None: unbounded) in a scope."""
-    where = [
-        TicketStat.scope_id == (ALL_UNITS if unit_id is None else unit_id),
-        TicketStat.dim == "channel",  # every ticket has exactly one channel
-    ]
-    if first is not None:
-        where.append(TicketStat.day >= first)
-    if last is not None:
-        where.append(TicketStat.day <= last)
-    return int(
-        db.session.scalar(select(func.coalesce(func.sum(TicketStat.open_n), 0)).where(*where))
+def open_by_day(since: date, unit_id: int | None) -> tuple[dict[date, int], int]:
+    """Open tickets (now) per day received from ``since`` on, and in all before it."""
+    scope = TicketStat.scope_id == (ALL_UNITS if unit_id is None else unit_id)
+    per_day = dict(
+        db.session.execute(
+            select(TicketStat.day, TicketStat.open_n).where(
+                scope, TicketStat.dim == "all", TicketStat.day >= since
+            )
+        ).all()
     )
+    before = db.session.scalar(
+        select(func.coalesce(func.sum(TicketStat.open_n), 0)).where(
+            scope, TicketStat.dim == "all", TicketStat.day < since
+        )
+    )
+    return per_day, int(before)

@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import and_, exists, func, or_, select
+from sqlalchemy import and_, case, exists, func, or_, select
 from sqlalchemy.orm import joinedload
 
 from hai.auth.models import User
@@ -39,8 +39,8 @@ SORTS = {
 
 
 # Backlog age of open tickets, in days of 24 hours since received at ``now``:
-# (label, lower bound, upper bound or None). The dashboard's backlog panel counts and its
-# drill-down lists with ``age_clause``: the same bounds.
+# (label, lower bound, upper bound or None). The dashboard's backlog panel counts with
+# ``age_bucket``, its drill-down lists with ``age_clause``: the same bounds.
 AGE_BUCKETS: list[tuple[str, int, int | None]] = [
     ("< 1 hari", 0, 1),
     ("1–3 hari", 1, 3),
@@ -49,6 +49,24 @@ AGE_BUCKETS: list[tuple[str, int, int | None]] = [
     ("14–30 hari", 14, 30),
     ("> 30 hari", 30, None),
 ]
+
+
+def age_bucket(now: datetime):
+    """The bucket (index into AGE_BUCKETS) of a ticket's age, as a SQL expression."""
+    whens = [
+        (Ticket.received_at > now - timedelta(days=high), n)
+        for n, (_, _low, high) in enumerate(AGE_BUCKETS)
+        if high is not None
+    ]
+    return case(*whens, else_=len(AGE_BUCKETS) - 1)
+
+
+def age_bucket_of(received_at: datetime, now: datetime) -> int:
+    """The same for one instant, in Python."""
+    for n, (_, _low, high) in enumerate(AGE_BUCKETS):
+        if high is not None and received_at > now - timedelta(days=high):
+            return n
+    return len(AGE_BUCKETS) - 1
 
 
 def age_clause(bucket: int, now: datetime):
