@@ -25,7 +25,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import Date, func, literal_column, or_, select
+from sqlalchemy import Date, func, literal_column, select
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.expression import FunctionElement
 
@@ -460,21 +460,16 @@ def _stored_backlog(now: datetime, unit_id: int | None) -> list[int]:
         if day not in cut:
             counts[age_bucket_of(stats.day_bounds(day)[0] + timedelta(hours=12), now)] += n
     counts[-1] += before  # every day before the oldest boundary's is older than them all
-    days = or_(
-        *(
-            (Ticket.received_at >= stats.day_bounds(d)[0])
-            & (Ticket.received_at < stats.day_bounds(d)[1])
-            for d in sorted(cut)
-        )
-    )
-    where = [Ticket.open_clause(), days]
-    if unit_id is not None:
-        where.append(Ticket.unit_clause(unit_id))
     bucket = age_bucket(now).label("bucket")
-    for n, count in db.session.execute(
-        select(bucket, func.count()).where(*where).group_by(literal_column("bucket"))
-    ):
-        counts[n] += count
+    for day in sorted(cut):  # one index range per day (an OR of ranges would scan them all)
+        start, end = stats.day_bounds(day)
+        where = [Ticket.open_clause(), Ticket.received_at >= start, Ticket.received_at < end]
+        if unit_id is not None:
+            where.append(Ticket.unit_clause(unit_id))
+        for n, count in db.session.execute(
+            select(bucket, func.count()).where(*where).group_by(literal_column("bucket"))
+        ):
+            counts[n] += count
     return counts
 
 
