@@ -118,7 +118,10 @@ def prepare(url: str, *, staff: int, tickets: int) -> list[int]:
     return ids
 
 
-def serve(url: str, port: int, workers: int, instance: str) -> subprocess.Popen:
+def serve(url: str, port: int, workers: int, instance: str, log: Path) -> subprocess.Popen:
+    """gunicorn on a loopback port; its stderr (the app's JSON access log, one line per
+    request) goes to ``log``: a pipe nobody reads fills up in seconds and blocks every
+    worker on its next log line (what stalled the first full runs)."""
     env = {
         **os.environ,
         "HAI_DATABASE_URL": url,
@@ -129,7 +132,7 @@ def serve(url: str, port: int, workers: int, instance: str) -> subprocess.Popen:
     proc = subprocess.Popen(  # noqa: S603 (our own command line)
         [sys.executable, "-m", "gunicorn", "-w", str(workers), "-b", f"127.0.0.1:{port}",
          "--no-control-socket", "--timeout", "60", "wsgi:app"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=log.open("ab"),
     )  # fmt: skip
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
@@ -138,7 +141,8 @@ def serve(url: str, port: int, workers: int, instance: str) -> subprocess.Popen:
                 return proc
         except OSError:
             if proc.poll() is not None:
-                raise RuntimeError("gunicorn exited:\n" + proc.stderr.read()[-3000:]) from None
+                tail = log.read_text(errors="replace")[-3000:]
+                raise RuntimeError("gunicorn exited:\n" + tail) from None
             time.sleep(0.3)
     proc.kill()
     raise RuntimeError("gunicorn did not start")
@@ -252,7 +256,8 @@ def main(argv=None) -> int:
             print(f"prepared {args.tickets} tickets, {args.staff} agents "
                   f"in {time.perf_counter() - t0:.0f} s")  # fmt: skip
             port = free_port()
-            server_proc = serve(url, port, args.workers, str(Path(tmp) / "instance"))
+            log = Path(tmp) / "gunicorn.log"
+            server_proc = serve(url, port, args.workers, str(Path(tmp) / "instance"), log)
             try:
                 stats, failures = run_locust(
                     port, users=args.users, seconds=args.seconds, staff=args.staff, ids=ids,
@@ -266,11 +271,18 @@ def main(argv=None) -> int:
                     print("gunicorn did not stop within 30 s of SIGTERM: killed")
                     server_proc.kill()
                     server_proc.wait(timeout=30)
-                server_proc.stderr.close()
+                server_log = log.read_text(errors="replace")
         finally:
             drop_database(server, url)
     text_, ok = report(stats, failures, users=args.users, seconds=args.seconds,
                        workers=args.workers, wait=args.wait, rate=rate)  # fmt: skip
+    timeouts = server_log.count("WORKER TIMEOUT")
+    tracebacks = server_log.count("Traceback")
+    text_ += (
+        f"\ngunicorn log: {len(server_log.splitlines()):,} lines, {timeouts} worker timeouts, "
+        f"{tracebacks} tracebacks"
+    )
+    ok = ok and timeouts == 0 and tracebacks == 0
     print(text_)
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)
