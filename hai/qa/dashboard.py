@@ -25,7 +25,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import Date, func, literal_column, select
+from sqlalchemy import Date, func, literal_column, select, union_all
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.expression import FunctionElement
 
@@ -445,31 +445,40 @@ def _open_count(unit_id: int | None, *where) -> int:
 
 
 def _stored_backlog(now: datetime, unit_id: int | None) -> list[int]:
-    """The backlog's counts from the pre-aggregate's open tickets per day: a whole day
-    lies in one bucket; the days a bucket boundary (now minus 1, 3, ... days) cuts
-    through are counted live, bucket by bucket."""
+    """The backlog's counts from the pre-aggregate's open tickets per day received, and
+    per hour on the days a bucket boundary (now minus 1, 3, ... days) falls on: a whole
+    day or hour lies in one bucket; the hours a boundary cuts through are counted live,
+    in one statement (an index range each)."""
     from hai.tickets.models import Ticket
-    from hai.tickets.queries import AGE_BUCKETS, age_bucket, age_bucket_of
+    from hai.tickets.queries import AGE_BUCKETS, age_bucket
 
     boundaries = [now - timedelta(days=high) for _, _, high in AGE_BUCKETS if high is not None]
-    cut = {stats.wib_date(b) for b in boundaries}
-    oldest = min(cut)
+    cut = [stats.hour_index_of(b) for b in boundaries]  # newest first, as the buckets
     counts = [0] * len(AGE_BUCKETS)
-    per_day, before = stats.open_by_day(oldest, unit_id)
-    for day, n in per_day.items():
-        if day not in cut:
-            counts[age_bucket_of(stats.day_bounds(day)[0] + timedelta(hours=12), now)] += n
+    stored, before = stats.open_tickets(
+        stats.wib_date(boundaries[-1]), {stats.wib_date(b) for b in boundaries}, unit_id
+    )
+    for hour, n in stored.items():
+        if hour not in cut:  # wholly after the boundary of its bucket, before the next's
+            counts[next((k for k, h in enumerate(cut) if hour > h), len(cut))] += n
     counts[-1] += before  # every day before the oldest boundary's is older than them all
     bucket = age_bucket(now).label("bucket")
-    for day in sorted(cut):  # one index range per day (an OR of ranges would scan them all)
-        start, end = stats.day_bounds(day)
-        where = [Ticket.open_clause(), Ticket.received_at >= start, Ticket.received_at < end]
-        if unit_id is not None:
-            where.append(Ticket.unit_clause(unit_id))
-        for n, count in db.session.execute(
-            select(bucket, func.count()).where(*where).group_by(literal_column("bucket"))
-        ):
-            counts[n] += count
+    unit = [] if unit_id is None else [Ticket.unit_clause(unit_id)]
+    live = []
+    for b in boundaries:
+        start = b.replace(minute=0, second=0, microsecond=0)  # WIB hours are UTC's
+        live.append(
+            select(bucket, func.count())
+            .where(
+                Ticket.open_clause(),
+                Ticket.received_at >= start,
+                Ticket.received_at < start + timedelta(hours=1),
+                *unit,
+            )
+            .group_by(literal_column("bucket"))
+        )
+    for n, count in db.session.execute(union_all(*live)).all():
+        counts[n] += count
     return counts
 
 
@@ -550,9 +559,9 @@ def league(
 ) -> list[LeagueRow]:
     """The evaluated agents' metrics, most tickets handled first (agents with none are
     left out)."""
-    from hai.qa.services import evaluable_agents
+    from hai.qa.services import evaluable_agent_names
 
-    agents = {u.id: u.name for u in evaluable_agents()}
+    agents = evaluable_agent_names()
     counts = _stored_agent_counts(period, unit_id) if _stored(as_of) else None
     rows = metrics.agents_metrics(
         list(agents), period, as_of=as_of or utcnow(), unit_id=unit_id, counts=counts

@@ -291,16 +291,20 @@ class TicketStat(db.Model):
     """The dashboard's figures of one WIB day, summed per unit scope, dimension and key.
 
     ``scope_id`` 0 holds every ticket; a unit's id holds the tickets of that directorate
-    or office (``Ticket.unit_clause``). ``dim`` is channel, service, team, office or agent
-    (tickets, by the day received) or breach (SLA breaches, by the day detected); ``key``
-    the channel code, the id, or the breach kind as text ('' for none). Rewritten per day
-    by ``hai.qa.stats.refresh``; never edited by hand.
+    or office (``Ticket.unit_clause``). ``dim`` is all, channel, service, team, office or
+    agent (tickets, by the day received), hour (the open tickets by the WIB hour they were
+    received, for the backlog's ages) or breach (SLA breaches, by the day detected);
+    ``key`` the channel code, the id, the hour ("00"-"23") or the breach kind as text (''
+    for none). Rewritten per day by ``hai.qa.stats.refresh``; never edited by hand.
     """
 
     __tablename__ = "qa_ticket_stat"
 
-    # Read by scope, dimension and a range of days; rewritten by day.
-    __table_args__ = (Index("ix_qa_ticket_stat_day", "day"),)
+    # Read by scope and a range of days (and dimension); rewritten by day. The primary
+    # key serves one dimension over many days; this index a range of days, every
+    # dimension (a plain index on day alone tempted PostgreSQL into filtering all the
+    # scopes' rows of the range).
+    __table_args__ = (Index("ix_qa_ticket_stat_day_scope", "day", "scope_id", "dim"),)
 
     scope_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
     dim: Mapped[str] = mapped_column(String(8), primary_key=True)

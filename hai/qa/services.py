@@ -11,7 +11,7 @@ import random
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import and_, func, select
 
 from hai.audit.services import record
 from hai.auth.models import User
@@ -244,19 +244,22 @@ def evaluated_role(user: User) -> Role | None:
     return next((r for r in EVALUATED_ROLES if user.has_role(r)), None)
 
 
-def evaluable_agents() -> list[User]:
+def _evaluable_clause():
     from hai.auth.models import UserRole
 
-    return list(
-        db.session.scalars(
-            select(User)
-            .where(
-                User.is_active.is_(True),
-                User.id.in_(select(UserRole.user_id).where(UserRole.role.in_(EVALUATED_ROLES))),
-            )
-            .order_by(User.name)
-        )
+    return and_(
+        User.is_active.is_(True),
+        User.id.in_(select(UserRole.user_id).where(UserRole.role.in_(EVALUATED_ROLES))),
     )
+
+
+def evaluable_agents() -> list[User]:
+    return list(db.session.scalars(select(User).where(_evaluable_clause()).order_by(User.name)))
+
+
+def evaluable_agent_names() -> dict[int, str]:
+    """Id -> name of the agents QA evaluates (without loading the accounts)."""
+    return dict(db.session.execute(select(User.id, User.name).where(_evaluable_clause())).all())
 
 
 def _sample_pool(agent: User, period: m.Period) -> list[int]:

@@ -27,7 +27,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import UTC, date, datetime, time, timedelta
 
-from sqlalchemy import delete, event, func, insert, inspect, select
+from sqlalchemy import delete, event, func, insert, inspect, literal, select, union_all
 from sqlalchemy.orm import Session
 
 from hai.extensions import db
@@ -40,6 +40,8 @@ FIELDS = (
     "rated1", "rated2", "rated3", "rated4", "rated5", "calls", "open_n",
 )  # fmt: skip
 CALLS = FIELDS.index("calls")
+OPEN = FIELDS.index("open_n")
+WIB_OFFSET_HOURS = 7  # WIB is UTC+7 all year (no daylight saving): its hours are UTC's
 TICKET_DIMS = ("channel", "service", "team", "office")
 # Ticket attributes the figures depend on: a change to one marks the ticket's day.
 TRACKED = (
@@ -158,6 +160,19 @@ def _ticket_rows(start: datetime, end: datetime, as_of: datetime):
     ).all()
 
 
+def _open_hour_rows(start: datetime, end: datetime):
+    """The day's open tickets per UTC hour received and units (SQL; the open tickets'
+    index)."""
+    from hai.tickets.models import Ticket
+
+    hour = func.extract("hour", Ticket.received_at)
+    return db.session.execute(
+        select(hour, Ticket.team_unit_id, Ticket.office_unit_id, func.count())
+        .where(Ticket.open_clause(), Ticket.received_at >= start, Ticket.received_at < end)
+        .group_by(hour, Ticket.team_unit_id, Ticket.office_unit_id)
+    ).all()
+
+
 def _breach_rows(start: datetime, end: datetime):
     from hai.tickets.models import SlaBreach, Ticket
 
@@ -181,7 +196,8 @@ def _add(acc: dict, key: tuple, values) -> None:
 def day_figures(day: date, as_of: datetime) -> dict[tuple[int, str, str], list[int]]:
     """(scope, dim, key) -> the FIELDS of one day, as of ``as_of``. An agent's row counts
     each ticket they handled once (recorder, assignee or who answered: the definition of
-    ``hai.qa.metrics``) and its calls only when they recorded it."""
+    ``hai.qa.metrics``) and its calls only when they recorded it. The hour rows hold only
+    ``open_n``, for the hours with open tickets."""
     start, end = day_bounds(day)
     acc: dict[tuple[int, str, str], list[int]] = {}
     for row in _ticket_rows(start, end, as_of):
@@ -199,6 +215,12 @@ def day_figures(day: date, as_of: datetime) -> dict[tuple[int, str, str], list[i
                 _add(
                     acc, (scope, "agent", str(agent)), values if agent == recorder else not_recorder
                 )
+    for utc_hour, team, office, count in _open_hour_rows(start, end):
+        values = [0] * len(FIELDS)
+        values[OPEN] = count
+        key = f"{(int(utc_hour) + WIB_OFFSET_HOURS) % 24:02d}"
+        for scope in scopes(team, office):
+            _add(acc, (scope, "hour", key), values)
     for kind, team, office, count in _breach_rows(start, end):
         kind = getattr(kind, "value", kind)
         for scope in scopes(team, office):
@@ -357,19 +379,38 @@ def totals(
     return {dim: cache[(start, end, scope)][dim] for dim in dims}
 
 
-def open_by_day(since: date, unit_id: int | None) -> tuple[dict[date, int], int]:
-    """Open tickets (now) per day received from ``since`` on, and in all before it."""
+def open_tickets(
+    since: date, cut_days: Iterable[date], unit_id: int | None
+) -> tuple[dict[int, int], int]:
+    """Open tickets (as of the last refresh) received from the day ``since`` on, keyed by
+    the WIB hour they were received in (``hour_index``; a whole day's under its first
+    hour, per hour only on the ``cut_days``), and in all the days before ``since``; one
+    statement of a few hundred rows at most."""
     scope = TicketStat.scope_id == (ALL_UNITS if unit_id is None else unit_id)
-    per_day = dict(
-        db.session.execute(
-            select(TicketStat.day, TicketStat.open_n).where(
-                scope, TicketStat.dim == "all", TicketStat.day >= since
-            )
-        ).all()
+    cut_days = sorted(set(cut_days))
+    row = (TicketStat.dim, TicketStat.day, TicketStat.key, TicketStat.open_n)
+    days = select(*row).where(
+        scope, TicketStat.dim == "all", TicketStat.day >= since, TicketStat.day.not_in(cut_days)
     )
-    before = db.session.scalar(
-        select(func.coalesce(func.sum(TicketStat.open_n), 0)).where(
-            scope, TicketStat.dim == "all", TicketStat.day < since
-        )
-    )
-    return per_day, int(before)
+    hours = select(*row).where(scope, TicketStat.dim == "hour", TicketStat.day.in_(cut_days))
+    before = select(
+        literal("before"), func.min(TicketStat.day), literal(""), func.sum(TicketStat.open_n)
+    ).where(scope, TicketStat.dim == "all", TicketStat.day < since)
+    counts, earlier = {}, 0
+    for dim, day, key, n in db.session.execute(union_all(days, hours, before)).all():
+        if dim == "before":
+            earlier = int(n or 0)
+        else:
+            counts[hour_index(day, int(key or 0))] = n
+    return counts, earlier
+
+
+def hour_index(day: date, hour: int = 0) -> int:
+    """A WIB hour as one integer (hours since the calendar's day one)."""
+    return day.toordinal() * 24 + hour
+
+
+def hour_index_of(instant: datetime) -> int:
+    """The WIB hour an instant lies in."""
+    local = instant.astimezone(WIB)
+    return hour_index(local.date(), local.hour)

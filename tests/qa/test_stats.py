@@ -144,6 +144,38 @@ def test_writes_mark_their_days_and_the_next_refresh_counts_them(db_session, mon
     assert_stored_equals_live(month, again)
 
 
+def test_the_backlog_counts_the_hours_a_boundary_cuts_through_live(db_session, people, make_ticket):
+    """Open tickets on both sides of the 1- and 30-day boundaries within the same hour,
+    and in whole hours around them: stored (per hour) + live (the cut hours) == live."""
+    now = wib(2026, 3, 20, 10, 30)
+    ages = {  # received (minutes before now) -> bucket at now
+        24 * 60 - 10: 0,  # < 1 day, in the hour the 1-day boundary cuts
+        24 * 60 + 10: 1,  # 1-3 days, the same hour
+        24 * 60 + 50: 1,  # 1-3 days, the whole hour before it
+        24 * 60 - 40: 0,  # < 1 day, the whole hour after it
+        30 * 24 * 60 - 5: 4,  # 14-30 days, in the hour the 30-day boundary cuts
+        30 * 24 * 60 + 5: 5,  # > 30 days, the same hour
+        45 * 24 * 60: 5,  # > 30 days, a day before the oldest boundary's
+    }
+    for minutes in ages:
+        make_ticket(now - timedelta(minutes=minutes), "email", people["l1"])
+    closed = make_ticket(now - timedelta(minutes=24 * 60 + 20), "email", people["l1"])
+    closed.status, closed.closed_at = TicketStatus.CLOSED, now - timedelta(hours=1)
+    db_session.flush()
+    expected = [0] * 6
+    for bucket in ages.values():
+        expected[bucket] += 1
+    stats.refresh(now)
+    for at in (now, now + timedelta(minutes=29), now + timedelta(minutes=45)):
+        live = [c.count for c in dashboard.backlog_age(at, as_of=at)]
+        assert [c.count for c in dashboard.backlog_age(at)] == live
+    assert [c.count for c in dashboard.backlog_age(now)] == expected
+    hours = db_session.scalars(
+        select(TicketStat.key).where(TicketStat.dim == "hour", TicketStat.scope_id == 0)
+    )
+    assert {"09", "10", "11"} <= set(hours)  # WIB hours (the tickets are UTC in the database)
+
+
 def test_a_bulk_write_is_repaired_by_the_nightly_rebuild(db_session, month):
     stats.refresh(T1)
     db_session.execute(update(Ticket).values(rating=None))  # no ORM flush: not marked
