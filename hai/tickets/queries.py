@@ -344,10 +344,20 @@ def queue_query(user, f: Filters, now: datetime):
         if f.detected_to:
             end = wib_midnight(f.detected_to + timedelta(days=1))
             breached = breached.where(SlaBreach.detected_at < end)
-        query = query.where(Ticket.id.in_(breached))
+        query = query.where(_id_in(breached))
     if f.age is not None:
         query = query.where(age_clause(f.age, now))
     return query
+
+
+def _id_in(ticket_ids):
+    """``Ticket.id IN (ticket_ids)``; on PostgreSQL ``= ANY(ARRAY(...))``: the ids are
+    found first, then each ticket by its key. (As a semi-join, with the queue's LIMIT,
+    the planner walks the whole ticket table in id order hoping to stop early: 1 s at a
+    million tickets when the matches are the recent ones.)"""
+    if db.session.get_bind().dialect.name == "postgresql":
+        return Ticket.id == func.any(func.array(ticket_ids.scalar_subquery()))
+    return Ticket.id.in_(ticket_ids)
 
 
 @dataclass(frozen=True)
