@@ -167,31 +167,56 @@ class Volume:
 
     @property
     def totals(self) -> list[int]:
-        return [sum(self.cells.get((b, k.key), 0) for k in self.keys) for b in self.buckets]
+        return [sum(counts) for _, counts in self.by_bucket()]
+
+    def by_bucket(self) -> list[tuple[date, list[int]]]:
+        """Each bucket with its tickets per key (in the keys' order): a table's rows."""
+        return [(b, [self.cells.get((b, k.key), 0) for k in self.keys]) for b in self.buckets]
+
+    def by_key(self) -> list[tuple[Count, list[int]]]:
+        """Each key with its tickets per bucket: the transposed table's rows."""
+        return [(k, [self.cells.get((b, k.key), 0) for b in self.buckets]) for k in self.keys]
 
     @property
     def total(self) -> int:
         return sum(k.count for k in self.keys)
 
 
-def _labels(dimension: str, keys: set) -> dict:
+_NAMES = "hai.qa.dashboard.names"  # per-session cache (a request's: its panels share it)
+
+
+def _names(kind: str, keys: set) -> dict:
+    """key -> (code, name) of every channel, service or unit (directorates and offices):
+    read once per session and kind (a few hundred rows at most), again when one of
+    ``keys`` is not among them."""
     from hai.catalog.models import CatalogService, Channel
     from hai.org.models import OrgUnit
 
+    cache = db.session.info.setdefault(_NAMES, {})
+    names = cache.get(kind)
+    if names is None or not keys <= names.keys():
+        table = {
+            "channel": (Channel.code, Channel.code, Channel.name),
+            "service": (CatalogService.id, CatalogService.code, CatalogService.name),
+            "unit": (OrgUnit.id, OrgUnit.code, OrgUnit.name),
+        }[kind]
+        rows = db.session.execute(select(*table))
+        names = cache[kind] = {key: (code, name) for key, code, name in rows}
+    return names
+
+
+def _labels(dimension: str, keys: set) -> dict:
+    """The label of each key of a dimension: the channel's name, the service's code and
+    name, the unit's name."""
     keys = {k for k in keys if k is not None}
     if not keys:
         return {}
-    if dimension == "channel":
-        rows = db.session.execute(select(Channel.code, Channel.name).where(Channel.code.in_(keys)))
-    elif dimension == "service":
-        rows = db.session.execute(
-            select(CatalogService.id, CatalogService.code + " " + CatalogService.name).where(
-                CatalogService.id.in_(keys)
-            )
-        )
-    else:
-        rows = db.session.execute(select(OrgUnit.id, OrgUnit.name).where(OrgUnit.id.in_(keys)))
-    return {k: name for k, name in rows}
+    kind = dimension if dimension in ("channel", "service") else "unit"
+    names = _names(kind, keys)
+    known = (k for k in keys if k in names)
+    if kind == "service":
+        return {k: f"{names[k][0]} {names[k][1]}" for k in known}
+    return {k: names[k][1] for k in known}
 
 
 def _column(dimension: str):
@@ -283,17 +308,11 @@ def volume(
 
 def service_codes(service_ids: list[str]) -> dict[str, str]:
     """Service id (as text) -> catalog code, for the ticket queue's ``service`` filter."""
-    from hai.catalog.models import CatalogService
-
-    ids = [int(s) for s in service_ids if s.isdigit()]
+    ids = {int(s) for s in service_ids if s.isdigit()}
     if not ids:
         return {}
-    return {
-        str(i): code
-        for i, code in db.session.execute(
-            select(CatalogService.id, CatalogService.code).where(CatalogService.id.in_(ids))
-        )
-    }
+    names = _names("service", ids)
+    return {str(i): names[i][0] for i in ids if i in names}
 
 
 # --- SLA compliance --------------------------------------------------------------------------
