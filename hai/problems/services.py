@@ -526,7 +526,12 @@ def mark_fixed(
 def close(problem: Problem, message: str, *, actor, now: datetime) -> int:
     """Close a fixed problem: every linked open ticket is answered with ``message`` and
     closed as resolved, through the ticket services (timeline, email to the requester,
-    SLA clock), in the caller's one transaction. Returns how many were resolved."""
+    SLA clock), and the workaround's HAIPEDIA article is archived (it was "until the
+    permanent fix": agents must not offer it any more), in the caller's one transaction.
+    Returns how many tickets were resolved."""
+    from hai.haipedia import services as kb
+    from hai.haipedia.models import ArticleStatus
+
     _require_manager(actor)
     _require(problem, ProblemStatus.FIXED)
     message = _text(message, "message", "Jawaban kepada pengguna", required=True, limit=MESSAGE_MAX)
@@ -536,6 +541,13 @@ def close(problem: Problem, message: str, *, actor, now: datetime) -> int:
         if link.ticket.status.is_open:
             tickets.answer_and_close(link.ticket, message, note=note, actor=actor, now=now)
             resolved += 1
+    article = problem.workaround_article
+    if article is not None and article.status is not ArticleStatus.ARCHIVED:
+        why = f"Masalah {problem.number} ditutup; perbaikan permanen: {problem.fix_note}"
+        try:
+            kb.archive(article, why, actor=actor, now=now)
+        except kb.ArticleError as exc:
+            raise ProblemError(exc.message, "message") from None
     problem.status = ProblemStatus.CLOSED
     problem.resolution = message
     problem.closed_at = now

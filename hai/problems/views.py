@@ -12,6 +12,7 @@ from hai.auth.permissions import Capability, requires
 from hai.cmdb.models import ConfigurationItem
 from hai.db_types import utcnow
 from hai.extensions import db
+from hai.haipedia.models import ArticleStatus
 from hai.problems import queries, services
 from hai.problems.forms import (
     AnalysisForm,
@@ -258,8 +259,11 @@ def act(problem_id: int, action: str):
                 now=now,
             )
             return "Masalah ditandai sudah diperbaiki. Tutup untuk menyelesaikan tiket terkait."
+        article = problem.workaround_article
+        had_workaround = article is not None and article.status is not ArticleStatus.ARCHIVED
         resolved = services.close(problem, form.message.data, actor=me, now=now)
-        return f"Masalah ditutup; {resolved} tiket terkait dijawab dan diselesaikan."
+        done = f"Masalah ditutup; {resolved} tiket terkait dijawab dan diselesaikan."
+        return done + (" Artikel solusi sementara diarsipkan." if had_workaround else "")
 
     ok, message = _run(form, run)
     if not ok:

@@ -177,6 +177,17 @@ def test_the_workaround_becomes_an_internal_haipedia_article(
     assert again.id == article.id
     assert len(article.revisions) == 2
     assert "Gunakan peramban lain." in article.live_revision.body
+    # The permanent fix closes the problem: the workaround is archived, saying why.
+    problem.root_cause = "Sertifikat kedaluwarsa."
+    services.mark_fixed(
+        problem, fix_note="Sertifikat diperbarui.", fix_reference="", actor=manajer, now=NOW
+    )
+    assert article.status is ArticleStatus.PUBLISHED  # fixed, not yet closed
+    services.close(problem, "Sudah diperbaiki.", actor=manajer, now=NOW)
+    assert article.status is ArticleStatus.ARCHIVED
+    assert article.events[-1].body == (
+        f"Masalah {problem.number} ditutup; perbaikan permanen: Sertifikat diperbarui."
+    )
 
 
 def test_linking_rules(db_session, problem_with_tickets, disruption, people):
@@ -247,6 +258,8 @@ def test_the_whole_flow_through_the_pages(db_session, problem_with_tickets, peop
     assert problem.status is ProblemStatus.CLOSED
     page = browser.get(f"/problems/{problem.id}").get_data(as_text=True)
     assert "RFC-2026-0001" in page and "Sudah normal kembali." in page
+    assert "Artikel solusi sementara diarsipkan." in page
+    assert problem.workaround_article.status is ArticleStatus.ARCHIVED
     for ticket in open_ones:
         db_session.refresh(ticket)
         assert ticket.status is TicketStatus.CLOSED
