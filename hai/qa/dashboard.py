@@ -25,14 +25,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import Date, func, literal_column, select, union_all
-from sqlalchemy.ext.compiler import compiles
-from sqlalchemy.sql.expression import FunctionElement
+from sqlalchemy import func, literal_column, select, union_all
 
 from hai.db_types import utcnow
 from hai.extensions import db
 from hai.qa import metrics, stats
 from hai.qa.metrics import Period
+from hai.wib_sql import wib_day, wib_week
 
 GRAINS = {"day": "Per hari", "week": "Per minggu"}
 RATINGS = range(1, 6)
@@ -42,44 +41,6 @@ DIMENSIONS = {
     "team": "Direktorat",
     "office": "Kantor",
 }
-# --- WIB calendar day and week of an instant, in SQL ----------------------------------------
-# Instants are stored as naive UTC on every database; WIB is UTC+7 all year (no DST).
-
-
-class wib_day(FunctionElement):  # noqa: N801 (a SQL function)
-    type = Date()
-    inherit_cache = True
-
-
-class wib_week(FunctionElement):  # noqa: N801 (a SQL function)
-    """The Monday (WIB) of the week of an instant."""
-
-    type = Date()
-    inherit_cache = True
-
-
-@compiles(wib_day)
-def _wib_day_default(element, compiler, **kw):
-    arg = compiler.process(element.clauses, **kw)
-    return f"CAST(({arg} + INTERVAL '7 hours') AS DATE)"
-
-
-@compiles(wib_day, "sqlite")
-def _wib_day_sqlite(element, compiler, **kw):
-    arg = compiler.process(element.clauses, **kw)
-    return f"date({arg}, '+7 hours')"
-
-
-@compiles(wib_week)
-def _wib_week_default(element, compiler, **kw):
-    arg = compiler.process(element.clauses, **kw)
-    return f"CAST(date_trunc('week', {arg} + INTERVAL '7 hours') AS DATE)"
-
-
-@compiles(wib_week, "sqlite")
-def _wib_week_sqlite(element, compiler, **kw):
-    arg = compiler.process(element.clauses, **kw)
-    return f"date({arg}, '+7 hours', 'weekday 0', '-6 days')"
 
 
 def _as_date(value) -> date:

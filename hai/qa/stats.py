@@ -33,6 +33,7 @@ from sqlalchemy.orm import Session
 from hai.extensions import db
 from hai.qa.models import TicketStat, TicketStatMark, TicketStatState
 from hai.web.timefmt import WIB
+from hai.wib_sql import wib_day, wib_hour
 
 ALL_UNITS = 0
 FIELDS = (
@@ -41,7 +42,6 @@ FIELDS = (
 )  # fmt: skip
 CALLS = FIELDS.index("calls")
 OPEN = FIELDS.index("open_n")
-WIB_OFFSET_HOURS = 7  # WIB is UTC+7 all year (no daylight saving): its hours are UTC's
 TICKET_DIMS = ("channel", "service", "team", "office")
 # Ticket attributes the figures depend on: a change to one marks the ticket's day.
 TRACKED = (
@@ -161,11 +161,11 @@ def _ticket_rows(start: datetime, end: datetime, as_of: datetime):
 
 
 def _open_hour_rows(start: datetime, end: datetime):
-    """The day's open tickets per UTC hour received and units (SQL; the open tickets'
+    """The day's open tickets per WIB hour received and units (SQL; the open tickets'
     index)."""
     from hai.tickets.models import Ticket
 
-    hour = func.extract("hour", Ticket.received_at)
+    hour = wib_hour(Ticket.received_at)
     return db.session.execute(
         select(hour, Ticket.team_unit_id, Ticket.office_unit_id, func.count())
         .where(Ticket.open_clause(), Ticket.received_at >= start, Ticket.received_at < end)
@@ -215,10 +215,10 @@ def day_figures(day: date, as_of: datetime) -> dict[tuple[int, str, str], list[i
                 _add(
                     acc, (scope, "agent", str(agent)), values if agent == recorder else not_recorder
                 )
-    for utc_hour, team, office, count in _open_hour_rows(start, end):
+    for hour, team, office, count in _open_hour_rows(start, end):
         values = [0] * len(FIELDS)
         values[OPEN] = count
-        key = f"{(int(utc_hour) + WIB_OFFSET_HOURS) % 24:02d}"
+        key = f"{hour:02d}"
         for scope in scopes(team, office):
             _add(acc, (scope, "hour", key), values)
     for kind, team, office, count in _breach_rows(start, end):
@@ -243,7 +243,6 @@ def _store_day(day: date, as_of: datetime) -> None:
 
 
 def _days_with_data() -> set[date]:
-    from hai.qa.dashboard import wib_day
     from hai.tickets.models import SlaBreach, Ticket
 
     days = set(db.session.scalars(select(wib_day(Ticket.received_at)).distinct()))

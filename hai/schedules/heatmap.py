@@ -11,57 +11,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import Integer, func, select
-from sqlalchemy.ext.compiler import compiles
-from sqlalchemy.sql.expression import FunctionElement
+from sqlalchemy import func, select
 
 from hai.extensions import db
 from hai.web.timefmt import DAYS, WIB
+from hai.wib_sql import wib_hour, wib_weekday
 
 MAX_WEEKS = 52
 HOURS = range(24)
-
-# --- WIB hour and weekday of an instant, in SQL --------------------------------------------
-# Instants are stored as naive UTC on every database; WIB is UTC+7 all year (no DST).
-
-
-class wib_hour(FunctionElement):  # noqa: N801 (a SQL function)
-    """0-23, the hour of the instant in WIB."""
-
-    type = Integer()
-    inherit_cache = True
-
-
-class wib_weekday(FunctionElement):  # noqa: N801 (a SQL function)
-    """0 (Monday) to 6 (Sunday), the weekday of the instant in WIB (Python's ``weekday``)."""
-
-    type = Integer()
-    inherit_cache = True
-
-
-@compiles(wib_hour)
-def _wib_hour_default(element, compiler, **kw):
-    arg = compiler.process(element.clauses, **kw)
-    return f"CAST(EXTRACT(HOUR FROM ({arg} + INTERVAL '7 hours')) AS INTEGER)"
-
-
-@compiles(wib_hour, "sqlite")
-def _wib_hour_sqlite(element, compiler, **kw):
-    arg = compiler.process(element.clauses, **kw)
-    return f"CAST(strftime('%H', {arg}, '+7 hours') AS INTEGER)"
-
-
-@compiles(wib_weekday)
-def _wib_weekday_default(element, compiler, **kw):
-    arg = compiler.process(element.clauses, **kw)
-    return f"(CAST(EXTRACT(ISODOW FROM ({arg} + INTERVAL '7 hours')) AS INTEGER) - 1)"
-
-
-@compiles(wib_weekday, "sqlite")
-def _wib_weekday_sqlite(element, compiler, **kw):
-    arg = compiler.process(element.clauses, **kw)
-    # %w: 0 is Sunday; shifted so that 0 is Monday.
-    return f"((CAST(strftime('%w', {arg}, '+7 hours') AS INTEGER) + 6) % 7)"
 
 
 @dataclass(frozen=True)
