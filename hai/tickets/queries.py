@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import and_, case, exists, func, or_, select
+from sqlalchemy import String, and_, case, exists, func, literal_column, or_, select
 from sqlalchemy.orm import joinedload
 
 from hai.auth.models import User
@@ -307,14 +307,7 @@ def queue_query(user, f: Filters, now: datetime):
     elif f.q:
         for word in f.q.split()[:6]:
             like = f"%{word.replace('%', '').replace('_', '')}%"
-            query = query.where(
-                or_(
-                    Ticket.subject.ilike(like),
-                    Ticket.description.ilike(like),
-                    Ticket.number.ilike(like),
-                    Ticket.requester_name.ilike(like),
-                )
-            )
+            query = query.where(SEARCH_TEXT.ilike(like))
     if f.channel:
         query = query.where(Ticket.channel_code == f.channel)
     if f.service:
@@ -348,6 +341,17 @@ def queue_query(user, f: Filters, now: datetime):
     if f.age is not None:
         query = query.where(age_clause(f.age, now))
     return query
+
+
+# What the free-text search looks in: every word must occur in the subject, description,
+# number or requester's name. The same expression as PostgreSQL's trigram index
+# ``ix_ticket_search`` (migration b7e4a9c2d1f3), which answers ILIKE '%word%' on it
+# (tests/tickets/test_search_index.py checks the plan).
+SEARCH_TEXT = literal_column(
+    "ticket.subject || ' ' || ticket.description || ' ' || coalesce(ticket.number, '')"
+    " || ' ' || ticket.requester_name",
+    String,
+)
 
 
 def _id_in(ticket_ids):
