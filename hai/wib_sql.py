@@ -12,76 +12,45 @@ from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.expression import FunctionElement
 
 
-class wib_day(FunctionElement):  # noqa: N801 (a SQL function)
-    type = Date()
-    inherit_cache = True
+def _wib_function(name: str, doc: str, type_, postgresql: str, sqlite: str):
+    """A SQL function of one instant, written ``postgresql`` (the default) or ``sqlite``
+    with ``{}`` for the instant."""
+    cls = type(name, (FunctionElement,), {"__doc__": doc, "type": type_, "inherit_cache": True})
+    for sql, dialect in ((postgresql, None), (sqlite, "sqlite")):
+
+        def compile_(element, compiler, sql=sql, **kw):
+            return sql.format(compiler.process(element.clauses, **kw))
+
+        compiles(cls, *([dialect] if dialect else []))(compile_)
+    return cls
 
 
-class wib_week(FunctionElement):  # noqa: N801 (a SQL function)
-    """The Monday (WIB) of the week of an instant."""
-
-    type = Date()
-    inherit_cache = True
-
-
-@compiles(wib_day)
-def _wib_day_default(element, compiler, **kw):
-    arg = compiler.process(element.clauses, **kw)
-    return f"CAST(({arg} + INTERVAL '7 hours') AS DATE)"
-
-
-@compiles(wib_day, "sqlite")
-def _wib_day_sqlite(element, compiler, **kw):
-    arg = compiler.process(element.clauses, **kw)
-    return f"date({arg}, '+7 hours')"
-
-
-@compiles(wib_week)
-def _wib_week_default(element, compiler, **kw):
-    arg = compiler.process(element.clauses, **kw)
-    return f"CAST(date_trunc('week', {arg} + INTERVAL '7 hours') AS DATE)"
-
-
-@compiles(wib_week, "sqlite")
-def _wib_week_sqlite(element, compiler, **kw):
-    arg = compiler.process(element.clauses, **kw)
-    return f"date({arg}, '+7 hours', 'weekday 0', '-6 days')"
-
-
-class wib_hour(FunctionElement):  # noqa: N801 (a SQL function)
-    """0-23, the hour of the instant in WIB."""
-
-    type = Integer()
-    inherit_cache = True
-
-
-class wib_weekday(FunctionElement):  # noqa: N801 (a SQL function)
-    """0 (Monday) to 6 (Sunday), the weekday of the instant in WIB (Python's ``weekday``)."""
-
-    type = Integer()
-    inherit_cache = True
-
-
-@compiles(wib_hour)
-def _wib_hour_default(element, compiler, **kw):
-    arg = compiler.process(element.clauses, **kw)
-    return f"CAST(EXTRACT(HOUR FROM ({arg} + INTERVAL '7 hours')) AS INTEGER)"
-
-
-@compiles(wib_hour, "sqlite")
-def _wib_hour_sqlite(element, compiler, **kw):
-    arg = compiler.process(element.clauses, **kw)
-    return f"CAST(strftime('%H', {arg}, '+7 hours') AS INTEGER)"
-
-
-@compiles(wib_weekday)
-def _wib_weekday_default(element, compiler, **kw):
-    arg = compiler.process(element.clauses, **kw)
-    return f"(CAST(EXTRACT(ISODOW FROM ({arg} + INTERVAL '7 hours')) AS INTEGER) - 1)"
-
-
-@compiles(wib_weekday, "sqlite")
-def _wib_weekday_sqlite(element, compiler, **kw):
-    arg = compiler.process(element.clauses, **kw)
+wib_day = _wib_function(
+    "wib_day",
+    "The WIB calendar day of an instant.",
+    Date(),
+    "CAST(({} + INTERVAL '7 hours') AS DATE)",
+    "date({}, '+7 hours')",
+)
+wib_week = _wib_function(
+    "wib_week",
+    "The Monday (WIB) of the week of an instant.",
+    Date(),
+    "CAST(date_trunc('week', {} + INTERVAL '7 hours') AS DATE)",
+    "date({}, '+7 hours', 'weekday 0', '-6 days')",
+)
+wib_hour = _wib_function(
+    "wib_hour",
+    "0-23, the hour of the instant in WIB.",
+    Integer(),
+    "CAST(EXTRACT(HOUR FROM ({} + INTERVAL '7 hours')) AS INTEGER)",
+    "CAST(strftime('%H', {}, '+7 hours') AS INTEGER)",
+)
+wib_weekday = _wib_function(
+    "wib_weekday",
+    "0 (Monday) to 6 (Sunday), the weekday of the instant in WIB (Python's ``weekday``).",
+    Integer(),
+    "(CAST(EXTRACT(ISODOW FROM ({} + INTERVAL '7 hours')) AS INTEGER) - 1)",
     # %w: 0 is Sunday; shifted so that 0 is Monday.
-    return f"((CAST(strftime('%w', {arg}, '+7 hours') AS INTEGER) + 6) % 7)"
+    "((CAST(strftime('%w', {}, '+7 hours') AS INTEGER) + 6) % 7)",
+)

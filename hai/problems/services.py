@@ -523,6 +523,14 @@ def mark_fixed(
     record("problem.fixed", now=now, actor=actor, target=problem, ref=problem.fix_reference)
 
 
+def live_workaround(problem: Problem):
+    """The workaround's HAIPEDIA article while it is not archived (closing archives it)."""
+    from hai.haipedia.models import ArticleStatus
+
+    article = problem.workaround_article
+    return article if article is not None and article.status is not ArticleStatus.ARCHIVED else None
+
+
 def close(problem: Problem, message: str, *, actor, now: datetime) -> int:
     """Close a fixed problem: every linked open ticket is answered with ``message`` and
     closed as resolved, through the ticket services (timeline, email to the requester,
@@ -530,7 +538,6 @@ def close(problem: Problem, message: str, *, actor, now: datetime) -> int:
     permanent fix": agents must not offer it any more), in the caller's one transaction.
     Returns how many tickets were resolved."""
     from hai.haipedia import services as kb
-    from hai.haipedia.models import ArticleStatus
 
     _require_manager(actor)
     _require(problem, ProblemStatus.FIXED)
@@ -541,8 +548,8 @@ def close(problem: Problem, message: str, *, actor, now: datetime) -> int:
         if link.ticket.status.is_open:
             tickets.answer_and_close(link.ticket, message, note=note, actor=actor, now=now)
             resolved += 1
-    article = problem.workaround_article
-    if article is not None and article.status is not ArticleStatus.ARCHIVED:
+    article = live_workaround(problem)
+    if article is not None:
         why = f"Masalah {problem.number} ditutup; perbaikan permanen: {problem.fix_note}"
         try:
             kb.archive(article, why, actor=actor, now=now)

@@ -12,7 +12,6 @@ from hai.auth.permissions import Capability, requires
 from hai.cmdb.models import ConfigurationItem
 from hai.db_types import utcnow
 from hai.extensions import db
-from hai.haipedia.models import ArticleStatus
 from hai.problems import queries, services
 from hai.problems.forms import (
     AnalysisForm,
@@ -259,8 +258,7 @@ def act(problem_id: int, action: str):
                 now=now,
             )
             return "Masalah ditandai sudah diperbaiki. Tutup untuk menyelesaikan tiket terkait."
-        article = problem.workaround_article
-        had_workaround = article is not None and article.status is not ArticleStatus.ARCHIVED
+        had_workaround = services.live_workaround(problem) is not None
         resolved = services.close(problem, form.message.data, actor=me, now=now)
         done = f"Masalah ditutup; {resolved} tiket terkait dijawab dan diselesaikan."
         return done + (" Artikel solusi sementara diarsipkan." if had_workaround else "")
